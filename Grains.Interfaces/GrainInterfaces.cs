@@ -1,0 +1,44 @@
+using Dagger.Orleans.Spec;
+using Dagger.Orleans.Wire;
+using Orleans.Concurrency;
+
+namespace Dagger.Orleans;
+
+/// <summary>One per DAG run (key: the DAG id). The only grain a client talks to for a run.</summary>
+public interface IDagGrain : IGrainWithStringKey
+{
+    /// <summary>Validates the spec against this cluster's operators and transports, then starts every node.</summary>
+    Task<SubmitResult> SubmitAsync(DagSpec spec);
+
+    [AlwaysInterleave] Task<DagStatus> GetStatusAsync();
+
+    /// <summary>Returns when the run has ended or <paramref name="maxWait"/> has passed, whichever is first.</summary>
+    [AlwaysInterleave] Task<DagStatus> WaitAsync(TimeSpan maxWait);
+
+    [AlwaysInterleave] Task CancelAsync(CancelMode mode);
+
+    [AlwaysInterleave] Task NodeFinishedAsync(NodeStatus status, string? resultJson);
+
+    [AlwaysInterleave] Task NodeFailedAsync(string nodeId, string error);
+}
+
+/// <summary>One per DAG node (key: <c>dagId/nodeId</c>); runs one operator.</summary>
+public interface INodeGrain : IGrainWithStringKey
+{
+    Task StartAsync(NodePlan plan);
+
+    /// <summary>Delivers one batch to an input port. Completes once the batch has a place in the node's inbox: that is the credit a producer's window counts.</summary>
+    [AlwaysInterleave] ValueTask PushAsync(int port, Batch batch);
+
+    /// <summary>A consumer on <paramref name="toNode"/> needs no more elements from this node.</summary>
+    [AlwaysInterleave] Task ConsumerFinishedAsync(string toNode, int port);
+
+    [AlwaysInterleave] Task CancelAsync(CancelMode mode);
+
+    [AlwaysInterleave] Task<NodeStatus> GetStatusAsync();
+}
+
+public static class NodeKey
+{
+    public static string Of(string dagId, string nodeId) => $"{dagId}/{nodeId}";
+}

@@ -1,0 +1,237 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Dagger.Orleans.Operators;
+
+namespace Dagger.Orleans.Spec;
+
+/// <summary>
+/// The CONTRACT §1 rules. Reports every problem, one string each, naming the node, edge or field,
+/// so a user fixes a spec in one pass.
+/// </summary>
+public static partial class DagValidator
+{
+    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
+    private static partial Regex IdPattern();
+
+    /// <param name="configuredTransports">The transports the target cluster has; a spec naming another is refused.</param>
+    public static List<string> Validate(DagSpec spec, IOperatorCatalog catalog, IReadOnlyCollection<string> configuredTransports)
+    {
+        var problems = new List<string>();
+        ValidateDefaults(spec, configuredTransports, problems);
+        var nodes = ValidateNodes(spec, catalog, problems);
+        var (inputs, outputs) = ValidateEdges(spec, nodes, configuredTransports, problems);
+        ValidateConnections(spec, catalog, inputs, outputs, problems);
+        ValidateAcyclic(spec, nodes, outputs, problems);
+        return problems;
+    }
+
+    /// <summary>Reads and validates; the problems of both stages together.</summary>
+    public static List<string> ReadAndValidate(string json, IOperatorCatalog catalog, IReadOnlyCollection<string> configuredTransports, out DagSpec spec)
+    {
+        var problems = new List<string>();
+        spec = DagSpecReader.Read(json, problems);
+        problems.AddRange(Validate(spec, catalog, configuredTransports));
+        return problems;
+    }
+
+    private static void ValidateDefaults(DagSpec spec, IReadOnlyCollection<string> configured, List<string> problems)
+    {
+        if (spec.Batch is { } batch && batch <= 0)
+            problems.Add($"defaults.batch: must be a positive integer (got {batch})");
+        if (spec.DefaultTransportName is { } t)
+            CheckTransport(t, "defaults.transport", configured, problems);
+    }
+
+    private static Dictionary<string, NodeSpec> ValidateNodes(DagSpec spec, IOperatorCatalog catalog, List<string> problems)
+    {
+        var nodes = new Dictionary<string, NodeSpec>(StringComparer.Ordinal);
+        if (spec.Nodes.Count == 0) problems.Add("nodes: a DAG needs at least one node");
+        for (var i = 0; i < spec.Nodes.Count; i++)
+        {
+            var node = spec.Nodes[i];
+            if (!IdPattern().IsMatch(node.Id))
+                problems.Add($"nodes[{i}]: id '{node.Id}' is not valid (1 to 64 characters of A-Z, a-z, 0-9, '_', '.', '-')");
+            if (!nodes.TryAdd(node.Id, node))
+                problems.Add($"node '{node.Id}': duplicate id (nodes[{i}] repeats an earlier node's id)");
+            if (node.MaxEvals is { } m && m <= 0)
+                problems.Add($"node '{node.Id}': max_evals must be a positive integer (got {m})");
+            if (node.Device is { } d && !Devices.All.Contains(d))
+                problems.Add($"node '{node.Id}': device '{d}' is not one of {string.Join(", ", Devices.All)}");
+            if (!catalog.TryGet(node.Op, out var op))
+            {
+                problems.Add($"node '{node.Id}': unknown operator '{node.Op}'{Suggest(node.Op, catalog)}");
+                continue;
+            }
+            ValidateArgs(node, op, problems);
+        }
+        return nodes;
+    }
+
+    private static void ValidateArgs(NodeSpec node, OperatorDescriptor op, List<string> problems)
+    {
+        using var args = JsonDocument.Parse(node.ArgsJson);
+        foreach (var property in args.RootElement.EnumerateObject())
+        {
+            var arg = op.Args.FirstOrDefault(a => a.Name == property.Name);
+            if (arg is null)
+            {
+                var known = op.Args.Count == 0 ? "it takes no arguments" : "its arguments: " + string.Join(", ", op.Args.Select(a => a.Name));
+                problems.Add($"node '{node.Id}': unknown argument '{property.Name}' for operator '{op.Name}' ({known})");
+                continue;
+            }
+            var value = property.Value;
+            var ok = arg.Kind switch
+            {
+                ArgKind.Number => value.ValueKind == JsonValueKind.Number,
+                ArgKind.Integer => value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _),
+                ArgKind.String => value.ValueKind == JsonValueKind.String,
+                ArgKind.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+                _ => false,
+            };
+            if (!ok)
+            {
+                problems.Add($"node '{node.Id}': argument '{arg.Name}' of operator '{op.Name}' must be {KindText(arg.Kind)}, not {DagSpecReader.Describe(value)}");
+                continue;
+            }
+            if (arg.Allowed is { } allowed && !allowed.Contains(value.GetString()!))
+                problems.Add($"node '{node.Id}': argument '{arg.Name}' of operator '{op.Name}' must be one of {string.Join(", ", allowed)}, not \"{value.GetString()}\"");
+        }
+        foreach (var arg in op.Args)
+        {
+            if (arg.Required && !args.RootElement.TryGetProperty(arg.Name, out _))
+                problems.Add($"node '{node.Id}': operator '{op.Name}' needs argument '{arg.Name}' ({arg.Description})");
+        }
+    }
+
+    private static (Dictionary<string, List<EdgeSpec>> Inputs, Dictionary<string, List<EdgeSpec>> Outputs) ValidateEdges(
+        DagSpec spec, Dictionary<string, NodeSpec> nodes, IReadOnlyCollection<string> configured, List<string> problems)
+    {
+        var inputs = new Dictionary<string, List<EdgeSpec>>(StringComparer.Ordinal);
+        var outputs = new Dictionary<string, List<EdgeSpec>>(StringComparer.Ordinal);
+        for (var i = 0; i < spec.Edges.Count; i++)
+        {
+            var edge = spec.Edges[i];
+            var where = $"edge {i} ({edge.From} -> {edge.To})";
+            var known = true;
+            if (!nodes.ContainsKey(edge.From)) { problems.Add($"{where}: 'from' names no node: '{edge.From}'"); known = false; }
+            if (!nodes.ContainsKey(edge.To)) { problems.Add($"{where}: 'to' names no node: '{edge.To}'"); known = false; }
+            if (edge.Port < 0) problems.Add($"{where}: port must be 0 or more (got {edge.Port})");
+            if (edge.Transport is { } t) CheckTransport(t, $"{where}: transport", configured, problems);
+            if (!known) continue;
+            (inputs.TryGetValue(edge.To, out var ins) ? ins : inputs[edge.To] = []).Add(edge);
+            (outputs.TryGetValue(edge.From, out var outs) ? outs : outputs[edge.From] = []).Add(edge);
+        }
+        return (inputs, outputs);
+    }
+
+    private static void ValidateConnections(DagSpec spec, IOperatorCatalog catalog,
+        Dictionary<string, List<EdgeSpec>> inputs, Dictionary<string, List<EdgeSpec>> outputs, List<string> problems)
+    {
+        foreach (var node in spec.Nodes)
+        {
+            var ins = inputs.GetValueOrDefault(node.Id) ?? [];
+            var outs = outputs.GetValueOrDefault(node.Id) ?? [];
+            if (catalog.TryGet(node.Op, out var op))
+            {
+                if (op.IsSource && ins.Count > 0)
+                    problems.Add($"node '{node.Id}': operator '{op.Name}' is a source and takes no inputs, but {ins.Count} edge(s) lead into it");
+                else if (ins.Count < op.MinInputs || ins.Count > op.MaxInputs)
+                    problems.Add($"node '{node.Id}': operator '{op.Name}' takes {op.ArityText}, but {ins.Count} edge(s) lead into it");
+                if (op.IsSink && outs.Count > 0)
+                    problems.Add($"node '{node.Id}': operator '{op.Name}' is a sink and has no outputs, but {outs.Count} edge(s) leave it");
+                if (!op.IsSink && outs.Count == 0)
+                    problems.Add($"node '{node.Id}': operator '{op.Name}' produces output but no edge leaves it (connect it to a sink such as 'collect')");
+            }
+            var ports = new HashSet<int>();
+            foreach (var edge in ins)
+            {
+                if (!ports.Add(edge.Port))
+                    problems.Add($"node '{node.Id}': input port {edge.Port} is fed by more than one edge (give each edge into '{node.Id}' its own \"port\")");
+            }
+            for (var p = 0; p < ins.Count; p++)
+            {
+                if (!ports.Contains(p))
+                {
+                    problems.Add($"node '{node.Id}': input ports must be 0..{ins.Count - 1} without gaps, but port {p} has no edge (ports used: {string.Join(", ", ports.Order())})");
+                    break;
+                }
+            }
+        }
+    }
+
+    private static void ValidateAcyclic(DagSpec spec, Dictionary<string, NodeSpec> nodes, Dictionary<string, List<EdgeSpec>> outputs, List<string> problems)
+    {
+        // Iterative three-colour DFS: white = unseen, grey = on the current path, black = done.
+        var colour = new Dictionary<string, int>(StringComparer.Ordinal);
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var start in spec.Nodes.Select(n => n.Id).Distinct())
+        {
+            if (colour.GetValueOrDefault(start) != 0) continue;
+            var path = new List<string>();
+            var stack = new Stack<(string Node, int Next)>();
+            stack.Push((start, 0));
+            colour[start] = 1;
+            path.Add(start);
+            while (stack.Count > 0)
+            {
+                var (node, next) = stack.Pop();
+                var outs = outputs.GetValueOrDefault(node);
+                if (outs is not null && next < outs.Count)
+                {
+                    stack.Push((node, next + 1));
+                    var to = outs[next].To;
+                    var c = colour.GetValueOrDefault(to);
+                    if (c == 1)
+                    {
+                        var cycle = path.Skip(path.IndexOf(to)).Append(to).ToList();
+                        var key = string.Join(",", cycle.Skip(1).Order());
+                        if (reported.Add(key))
+                            problems.Add($"cycle: {string.Join(" -> ", cycle)} (a DAG has no cycles)");
+                    }
+                    else if (c == 0 && nodes.ContainsKey(to))
+                    {
+                        colour[to] = 1;
+                        path.Add(to);
+                        stack.Push((to, 0));
+                    }
+                    continue;
+                }
+                colour[node] = 2;
+                path.RemoveAt(path.Count - 1);
+            }
+        }
+    }
+
+    private static void CheckTransport(string transport, string where, IReadOnlyCollection<string> configured, List<string> problems)
+    {
+        if (!Transports.All.Contains(transport))
+            problems.Add($"{where}: unknown transport '{transport}' (one of {string.Join(", ", Transports.All)})");
+        else if (!configured.Contains(transport))
+            problems.Add($"{where}: transport '{transport}' is not configured on this cluster (configured: {string.Join(", ", configured)})");
+    }
+
+    private static string KindText(ArgKind kind) => kind switch
+    {
+        ArgKind.Number => "a number",
+        ArgKind.Integer => "an integer",
+        ArgKind.String => "a string",
+        _ => "true or false",
+    };
+
+    private static string Suggest(string op, IOperatorCatalog catalog)
+    {
+        var best = catalog.All.Select(d => d.Name).MinBy(n => Distance(n, op));
+        return best is not null && Distance(best, op) <= 2 ? $" (did you mean '{best}'?)" : $" (known operators: {string.Join(", ", catalog.All.Select(d => d.Name).Order())})";
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+            for (var j = 1; j <= b.Length; j++)
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+        return d[a.Length, b.Length];
+    }
+}

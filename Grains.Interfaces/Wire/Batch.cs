@@ -1,0 +1,134 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+
+namespace Dagger.Orleans.Wire;
+
+public enum ElementKind : byte { Int64, Float64, Float32, Vector, Record }
+
+/// <summary>
+/// One stream event: a run of elements of one kind plus the edge's sequence number. Numeric elements live in a
+/// byte buffer (block-copied across silos, read back with <see cref="MemoryMarshal.Cast{TFrom,TTo}(Span{TFrom})"/>);
+/// records in an array. A final batch carries no elements and marks the end of the stream.
+/// </summary>
+/// <remarks>
+/// Marked <c>[Immutable]</c> so a batch travels by reference between grains of one silo. Whoever holds a batch
+/// must not write to it unless <see cref="IsExclusive"/>: a fanned-out batch is shared by every consumer on the
+/// silo, and writing into it would change what the others see. <see cref="Release"/> returns pooled buffers.
+/// </remarks>
+[GenerateSerializer, Immutable]
+public sealed class Batch
+{
+    [Id(0)] public long Sequence { get; set; }
+    [Id(1)] public ElementKind Kind { get; private set; }
+    [Id(2)] public int Count { get; set; }
+    /// <summary>Floats per element for <see cref="ElementKind.Vector"/>; 1 otherwise.</summary>
+    [Id(3)] public int Width { get; private set; } = 1;
+    [Id(4)] public byte[]? Data { get; private set; }
+    [Id(5)] public Record[]? Records { get; private set; }
+    [Id(6)] public bool Final { get; private set; }
+
+    // Not serialized: a copy that crossed a silo boundary is private to its receiver.
+    [NonSerialized] private int _holders;
+    [NonSerialized] private bool _pooled;
+
+    public static Batch EndOfStream(long sequence) => new() { Sequence = sequence, Final = true };
+
+    /// <summary>A batch with room for <paramref name="capacity"/> elements, its buffer rented from the shared pool.</summary>
+    public static Batch Rent(ElementKind kind, int capacity, int width = 1)
+    {
+        var batch = new Batch { Kind = kind, Width = kind == ElementKind.Vector ? width : 1, _holders = 1 };
+        if (kind == ElementKind.Record)
+        {
+            batch.Records = ArrayPool<Record>.Shared.Rent(capacity);
+        }
+        else
+        {
+            batch.Data = ArrayPool<byte>.Shared.Rent(capacity * ElementSize(kind, batch.Width));
+        }
+        batch._pooled = true;
+        return batch;
+    }
+
+    public static int ElementSize(ElementKind kind, int width) => kind switch
+    {
+        ElementKind.Int64 or ElementKind.Float64 => 8,
+        ElementKind.Float32 => 4,
+        ElementKind.Vector => 4 * width,
+        _ => 0,
+    };
+
+    /// <summary>Room for this many elements in the buffer.</summary>
+    public int Capacity => Kind == ElementKind.Record
+        ? Records?.Length ?? 0
+        : (Data?.Length ?? 0) / Math.Max(1, ElementSize(Kind, Width));
+
+    public bool IsNumeric => Kind != ElementKind.Record;
+
+    public Span<long> Int64s => MemoryMarshal.Cast<byte, long>(Data.AsSpan())[..Count];
+    public Span<double> Float64s => MemoryMarshal.Cast<byte, double>(Data.AsSpan())[..Count];
+    public Span<float> Float32s => MemoryMarshal.Cast<byte, float>(Data.AsSpan())[..(Count * Width)];
+    public Span<Record> RecordSpan => Records.AsSpan(0, Count);
+
+    /// <summary>Element <paramref name="index"/> of a vector batch.</summary>
+    public Span<float> Vector(int index) => MemoryMarshal.Cast<byte, float>(Data.AsSpan()).Slice(index * Width, Width);
+
+    /// <summary>Element <paramref name="index"/> read as a 64-bit float (int64 and float32 convert; a record gives its value).</summary>
+    public double GetDouble(int index) => Kind switch
+    {
+        ElementKind.Int64 => MemoryMarshal.Cast<byte, long>(Data.AsSpan())[index],
+        ElementKind.Float64 => MemoryMarshal.Cast<byte, double>(Data.AsSpan())[index],
+        ElementKind.Float32 => MemoryMarshal.Cast<byte, float>(Data.AsSpan())[index],
+        ElementKind.Record => Records![index].Value,
+        _ => throw new InvalidOperationException($"a {Kind} element is not a single number"),
+    };
+
+    /// <summary>Reinterprets an int64 batch as float64 in place (both 8 bytes), converting each element.</summary>
+    public void ConvertInt64ToFloat64InPlace()
+    {
+        var longs = Int64s;
+        var doubles = MemoryMarshal.Cast<long, double>(longs);
+        for (var i = 0; i < longs.Length; i++) doubles[i] = longs[i];
+        Kind = ElementKind.Float64;
+    }
+
+    /// <summary>The number of holders; a batch is written only by its sole holder.</summary>
+    public bool IsExclusive => Volatile.Read(ref _holders) <= 1;
+
+    /// <summary>
+    /// Called where a batch arrives: a batch that crossed a silo boundary was just deserialized, has no holders yet,
+    /// and belongs to its receiver alone.
+    /// </summary>
+    public void AdoptIfReceivedCopy() => Interlocked.CompareExchange(ref _holders, 1, 0);
+
+    /// <summary>Adds holders before a batch is handed to more consumers.</summary>
+    public void AddHolders(int count) => Interlocked.Add(ref _holders, count);
+
+    /// <summary>Drops one holder; the last one returns the pooled buffers.</summary>
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _holders) > 0 || !_pooled) return;
+        _pooled = false;
+        if (Data is not null) ArrayPool<byte>.Shared.Return(Data);
+        if (Records is not null) ArrayPool<Record>.Shared.Return(Records, clearArray: true);
+        Data = null;
+        Records = null;
+    }
+
+    /// <summary>A private deep copy (records cloned too), for a consumer that writes into its input.</summary>
+    public Batch CloneExclusive()
+    {
+        var copy = Rent(Kind, Math.Max(Count, 1), Width);
+        copy.Sequence = Sequence;
+        copy.Count = Count;
+        if (Kind == ElementKind.Record)
+        {
+            var source = RecordSpan;
+            for (var i = 0; i < source.Length; i++) copy.Records![i] = source[i].Clone();
+        }
+        else
+        {
+            Data.AsSpan(0, Count * ElementSize(Kind, Width)).CopyTo(copy.Data);
+        }
+        return copy;
+    }
+}

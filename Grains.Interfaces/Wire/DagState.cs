@@ -1,0 +1,49 @@
+namespace Dagger.Orleans.Wire;
+
+public enum DagState { Running, Cancelling, Completed, Failed, Cancelled }
+
+public enum NodeState { Pending, Running, Finished, Failed, Cancelled }
+
+public enum CancelMode { Graceful, Force }
+
+public static class DagStateExtensions
+{
+    public static bool IsTerminal(this DagState state) => state is DagState.Completed or DagState.Failed or DagState.Cancelled;
+}
+
+/// <summary>A node's counters and where it runs.</summary>
+[GenerateSerializer, Immutable]
+public sealed record NodeStatus
+{
+    [Id(0)] public required string NodeId { get; init; }
+    [Id(1)] public NodeState State { get; init; }
+    [Id(2)] public long Emitted { get; init; }
+    [Id(3)] public long Received { get; init; }
+    [Id(4)] public string? Silo { get; init; }
+    [Id(5)] public string? Error { get; init; }
+}
+
+/// <summary>A DAG run's state: what <c>dagger status</c> shows and what the result document is made from.</summary>
+[GenerateSerializer, Immutable]
+public sealed record DagStatus
+{
+    [Id(0)] public required string DagId { get; init; }
+    [Id(1)] public DagState State { get; init; }
+    [Id(2)] public IReadOnlyList<NodeStatus> Nodes { get; init; } = [];
+    /// <summary>Sink node id → its result as JSON text.</summary>
+    [Id(3)] public IReadOnlyDictionary<string, string> Results { get; init; } = new Dictionary<string, string>();
+    [Id(4)] public string? Error { get; init; }
+    [Id(5)] public DateTimeOffset StartedAt { get; init; }
+    [Id(6)] public DateTimeOffset? EndedAt { get; init; }
+
+    public double Seconds => ((EndedAt ?? DateTimeOffset.UtcNow) - StartedAt).TotalSeconds;
+}
+
+/// <summary>The answer to a submission: the DAG id, or the problems that refused it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SubmitResult
+{
+    [Id(0)] public required string DagId { get; init; }
+    [Id(1)] public IReadOnlyList<string> Problems { get; init; } = [];
+    public bool Accepted => Problems.Count == 0;
+}

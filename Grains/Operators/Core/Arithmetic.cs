@@ -1,0 +1,68 @@
+using Dagger.Orleans.Wire;
+
+namespace Dagger.Orleans.Operators.Core;
+
+[Operator("scale", Summary = "x * factor")]
+public sealed class ScaleOperator : ElementwiseOperator
+{
+    [Arg("factor", Required = true, Description = "the multiplier")] public double Factor { get; set; }
+
+    public override double Apply(double x) => x * Factor;
+}
+
+[Operator("offset", Summary = "x + value")]
+public sealed class OffsetOperator : ElementwiseOperator
+{
+    [Arg("value", Required = true, Description = "the number added")] public double Value { get; set; }
+
+    public override double Apply(double x) => x + Value;
+}
+
+[Operator("add", Summary = "a[i] + b[i], lockstep; ends when either input ends")]
+public sealed class AddOperator : LockstepOperator
+{
+    public override double Combine(double a, double b) => a + b;
+}
+
+[Operator("merge", MinInputs = 1, MaxInputs = int.MaxValue, Summary = "every element of every input, as it arrives")]
+public sealed class MergeOperator : TransformOperator
+{
+    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    {
+        output.Forward(input);
+        return ValueTask.CompletedTask;
+    }
+}
+
+[Operator("sleep", Summary = "x, after waiting ms milliseconds (without blocking a thread)")]
+public sealed class SleepOperator : TransformOperator
+{
+    [Arg("ms", Required = true, Description = "milliseconds to wait per element")] public double Ms { get; set; }
+
+    public override async ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    {
+        // Each element leaves as soon as its own wait is over, not when the whole batch is done.
+        for (var i = 0; i < input.Count; i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(Ms), cancellation);
+            ElementCopy.WriteOne(input, i, output);
+            output.Flush();
+        }
+    }
+}
+
+/// <summary>Copies one element of a batch into an output buffer, keeping its kind.</summary>
+internal static class ElementCopy
+{
+    public static void WriteOne(Batch input, int index, OutputBuffer output)
+    {
+        switch (input.Kind)
+        {
+            case ElementKind.Int64: output.WriteInt64(input.Int64s[index]); break;
+            case ElementKind.Float64: output.WriteFloat64(input.Float64s[index]); break;
+            case ElementKind.Float32: output.WriteFloat32(input.Float32s[index]); break;
+            case ElementKind.Vector: output.WriteVector(input.Vector(index)); break;
+            case ElementKind.Record: output.WriteRecord(input.Records![index].Clone()); break;
+        }
+    }
+}

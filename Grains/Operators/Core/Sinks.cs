@@ -1,0 +1,133 @@
+using System.Text.Json;
+using Dagger.Orleans.Wire;
+
+namespace Dagger.Orleans.Operators.Core;
+
+[Operator("collect", Summary = "result: array of all elements, in arrival order")]
+public sealed class CollectOperator : SinkOperator
+{
+    private readonly List<long> _ints = [];
+    private readonly List<double> _doubles = [];
+    private readonly List<float[]> _vectors = [];
+    private readonly List<Record> _records = [];
+    // Arrival order across kinds: (kind, index into that kind's list).
+    private readonly List<(ElementKind Kind, int Index)> _order = [];
+
+    public override void Consume(Batch input)
+    {
+        for (var i = 0; i < input.Count; i++)
+        {
+            switch (input.Kind)
+            {
+                case ElementKind.Int64: _order.Add((ElementKind.Int64, _ints.Count)); _ints.Add(input.Int64s[i]); break;
+                case ElementKind.Float64: _order.Add((ElementKind.Float64, _doubles.Count)); _doubles.Add(input.Float64s[i]); break;
+                case ElementKind.Float32: _order.Add((ElementKind.Float64, _doubles.Count)); _doubles.Add(input.Float32s[i]); break;
+                case ElementKind.Vector: _order.Add((ElementKind.Vector, _vectors.Count)); _vectors.Add(input.Vector(i).ToArray()); break;
+                case ElementKind.Record: _order.Add((ElementKind.Record, _records.Count)); _records.Add(input.Records![i].Clone()); break;
+            }
+        }
+    }
+
+    public override void WriteResult(Utf8JsonWriter writer)
+    {
+        writer.WriteStartArray();
+        foreach (var (kind, index) in _order)
+        {
+            switch (kind)
+            {
+                case ElementKind.Int64: writer.WriteNumberValue(_ints[index]); break;
+                case ElementKind.Float64: JsonNumbers.Write(writer, _doubles[index]); break;
+                case ElementKind.Vector:
+                    writer.WriteStartArray();
+                    foreach (var f in _vectors[index]) JsonNumbers.Write(writer, f);
+                    writer.WriteEndArray();
+                    break;
+                case ElementKind.Record: JsonNumbers.WriteRecord(writer, _records[index]); break;
+            }
+        }
+        writer.WriteEndArray();
+    }
+}
+
+[Operator("sum", Summary = "result: the sum (a vector input sums component-wise)")]
+public sealed class SumOperator : SinkOperator
+{
+    private long _intSum;
+    private double _floatSum;
+    private bool _sawFloat;
+    private double[]? _vectorSum;
+
+    public override void Consume(Batch input)
+    {
+        switch (input.Kind)
+        {
+            case ElementKind.Int64:
+                foreach (var x in input.Int64s) _intSum += x;
+                break;
+            case ElementKind.Float64:
+                _sawFloat = true;
+                foreach (var x in input.Float64s) _floatSum += x;
+                break;
+            case ElementKind.Float32:
+                _sawFloat = true;
+                foreach (var x in input.Float32s) _floatSum += x;
+                break;
+            case ElementKind.Record:
+                _sawFloat = true;
+                foreach (var r in input.RecordSpan) _floatSum += r.Value;
+                break;
+            case ElementKind.Vector:
+                _vectorSum ??= new double[input.Width];
+                if (_vectorSum.Length != input.Width)
+                    throw new InvalidOperationException($"sum: vectors of width {input.Width} after vectors of width {_vectorSum.Length}");
+                for (var i = 0; i < input.Count; i++)
+                {
+                    var v = input.Vector(i);
+                    for (var j = 0; j < v.Length; j++) _vectorSum[j] += v[j];
+                }
+                break;
+        }
+    }
+
+    public override void WriteResult(Utf8JsonWriter writer)
+    {
+        if (_vectorSum is not null)
+        {
+            writer.WriteStartArray();
+            foreach (var x in _vectorSum) JsonNumbers.Write(writer, x);
+            writer.WriteEndArray();
+        }
+        else if (_sawFloat) JsonNumbers.Write(writer, _floatSum + _intSum);
+        else writer.WriteNumberValue(_intSum);
+    }
+}
+
+[Operator("count", Summary = "result: how many elements arrived")]
+public sealed class CountOperator : SinkOperator
+{
+    private long _count;
+
+    public override void Consume(Batch input) => _count += input.Count;
+
+    public override void WriteResult(Utf8JsonWriter writer) => writer.WriteNumberValue(_count);
+}
+
+/// <summary>JSON has no NaN or infinity: those become strings so a result document always parses.</summary>
+internal static class JsonNumbers
+{
+    public static void Write(Utf8JsonWriter writer, double x)
+    {
+        if (double.IsFinite(x)) writer.WriteNumberValue(x);
+        else writer.WriteStringValue(x.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public static void WriteRecord(Utf8JsonWriter writer, Record r)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("key", r.Key);
+        writer.WritePropertyName("value");
+        Write(writer, r.Value);
+        if (r.Label is not null) writer.WriteString("label", r.Label);
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,82 @@
+using Dagger.Orleans.Wire;
+
+namespace Dagger.Orleans.Operators.Core;
+
+/// <summary>The element type a numeric source emits (an extension of CONTRACT §2: <c>range</c> emits int64 unless told otherwise).</summary>
+internal static class SourceTypes
+{
+    public static readonly string[] Names = ["int64", "float64", "float32", "vector", "record"];
+
+    /// <summary>Writes element <paramref name="index"/> with numeric value <paramref name="x"/> as <paramref name="type"/>.</summary>
+    public static void Write(OutputBuffer output, string type, long index, double x, int width)
+    {
+        switch (type)
+        {
+            case "float64": output.WriteFloat64(x); break;
+            case "float32": output.WriteFloat32((float)x); break;
+            case "vector":
+                var v = output.NextVector(width);
+                for (var j = 0; j < v.Length; j++) v[j] = (float)(x + j);
+                break;
+            case "record": output.WriteRecord(new Record { Key = index, Value = x }); break;
+            default: output.WriteInt64((long)x); break;
+        }
+    }
+}
+
+[Operator("range", Summary = "start, start+step, ... (count elements, or endless)")]
+public sealed class RangeOperator : SourceOperator
+{
+    private long _emitted;
+
+    [Arg("start", Description = "first value (default 0)")] public long Start { get; set; }
+
+    [Arg("step", Description = "increment (default 1)")] public long Step { get; set; } = 1;
+
+    [Arg("count", Description = "how many elements; absent: endless")] public long? Count { get; set; }
+
+    [Arg("type", Description = "element type", Allowed = ["int64", "float64", "float32", "vector", "record"])]
+    public string Type { get; set; } = "int64";
+
+    [Arg("width", Description = "floats per element when type is vector (default 4); element i is [x, x+1, ...]")]
+    public int Width { get; set; } = 4;
+
+    public override ValueTask<bool> ProduceAsync(OutputBuffer output, CancellationToken cancellation)
+    {
+        var n = Count is { } c ? Math.Min(BatchSize, c - _emitted) : BatchSize;
+        if (Type == "int64")
+        {
+            for (var i = 0; i < n; i++) output.WriteInt64(Start + (_emitted + i) * Step);
+        }
+        else
+        {
+            for (var i = 0; i < n; i++) SourceTypes.Write(output, Type, _emitted + i, Start + (_emitted + i) * Step, Width);
+        }
+        _emitted += n;
+        return ValueTask.FromResult(Count is not { } total || _emitted < total);
+    }
+}
+
+[Operator("constant", Summary = "value, repeated (count times, or endlessly)")]
+public sealed class ConstantOperator : SourceOperator
+{
+    private long _emitted;
+
+    [Arg("value", Required = true, Description = "the value to emit")] public double Value { get; set; }
+
+    [Arg("count", Description = "how many elements; absent: endless")] public long? Count { get; set; }
+
+    [Arg("type", Description = "element type (default float64)", Allowed = ["int64", "float64", "float32", "vector", "record"])]
+    public string Type { get; set; } = "float64";
+
+    [Arg("width", Description = "floats per element when type is vector (default 4)")]
+    public int Width { get; set; } = 4;
+
+    public override ValueTask<bool> ProduceAsync(OutputBuffer output, CancellationToken cancellation)
+    {
+        var n = Count is { } c ? Math.Min(BatchSize, c - _emitted) : BatchSize;
+        for (var i = 0; i < n; i++) SourceTypes.Write(output, Type, _emitted + i, Value, Width);
+        _emitted += n;
+        return ValueTask.FromResult(Count is not { } total || _emitted < total);
+    }
+}

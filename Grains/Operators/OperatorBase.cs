@@ -1,0 +1,115 @@
+using System.Text.Json;
+using Dagger.Orleans.Wire;
+
+namespace Dagger.Orleans.Operators;
+
+/// <summary>
+/// The base of every operator. Derive from <see cref="SourceOperator"/>, <see cref="TransformOperator"/>,
+/// <see cref="ElementwiseOperator"/>, <see cref="LockstepOperator"/> or <see cref="SinkOperator"/>, mark the class
+/// <c>[Operator("name")]</c> and its arguments <c>[Arg("name")]</c>; the silo finds it by name.
+/// One instance runs one node, on one thread at a time.
+/// </summary>
+public abstract class DaggerOperator
+{
+    /// <summary>The node this instance runs (set before the first call).</summary>
+    public string NodeId { get; internal set; } = "";
+
+    /// <summary>Elements per output batch (the spec's <c>defaults.batch</c>).</summary>
+    public int BatchSize { get; internal set; } = 1024;
+
+    internal virtual int DefaultMinInputs => 1;
+
+    internal virtual int DefaultMaxInputs => 1;
+
+    internal virtual bool IsSink => false;
+}
+
+/// <summary>An operator with no inputs.</summary>
+public abstract class SourceOperator : DaggerOperator
+{
+    internal override int DefaultMinInputs => 0;
+
+    internal override int DefaultMaxInputs => 0;
+
+    /// <summary>Writes the next elements (about a batch) to <paramref name="output"/>; returns false once the source is exhausted.
+    /// <paramref name="cancellation"/> fires when the run is cancelled: stop producing then.</summary>
+    public abstract ValueTask<bool> ProduceAsync(OutputBuffer output, CancellationToken cancellation);
+}
+
+/// <summary>An operator that turns input batches into output. Multi-input transforms (like <c>merge</c>) receive batches as they arrive, with their port.</summary>
+public abstract class TransformOperator : DaggerOperator
+{
+    /// <summary>True when <see cref="TransformAsync"/> writes into its input batch; the runtime then hands it a private copy whenever the batch is shared.</summary>
+    public virtual bool WritesInput => false;
+
+    public abstract ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation);
+}
+
+/// <summary>
+/// A one-input, one-output operator defined by a function on numbers, applied in place to every kind of numeric
+/// element: int64 (read as float64, emitted as float64), float64, float32, each component of a float32 vector,
+/// and a record's value.
+/// </summary>
+public abstract class ElementwiseOperator : TransformOperator
+{
+    public sealed override bool WritesInput => true;
+
+    public abstract double Apply(double x);
+
+    public sealed override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    {
+        switch (input.Kind)
+        {
+            case ElementKind.Int64:
+                input.ConvertInt64ToFloat64InPlace();
+                ApplyAll(input.Float64s);
+                break;
+            case ElementKind.Float64:
+                ApplyAll(input.Float64s);
+                break;
+            case ElementKind.Float32:
+            case ElementKind.Vector:
+                ApplyAll(input.Float32s);
+                break;
+            case ElementKind.Record:
+                foreach (var record in input.RecordSpan) record.Value = Apply(record.Value);
+                break;
+        }
+        output.Forward(input);
+        return ValueTask.CompletedTask;
+    }
+
+    private void ApplyAll(Span<double> values)
+    {
+        for (var i = 0; i < values.Length; i++) values[i] = Apply(values[i]);
+    }
+
+    private void ApplyAll(Span<float> values)
+    {
+        for (var i = 0; i < values.Length; i++) values[i] = (float)Apply(values[i]);
+    }
+}
+
+/// <summary>
+/// An operator over inputs read in lockstep: element i of every input combines into element i of the output.
+/// It ends when any input ends.
+/// </summary>
+public abstract class LockstepOperator : DaggerOperator
+{
+    internal override int DefaultMinInputs => 2;
+
+    internal override int DefaultMaxInputs => 2;
+
+    public abstract double Combine(double a, double b);
+}
+
+/// <summary>An operator with no outputs whose end state is the node's result.</summary>
+public abstract class SinkOperator : DaggerOperator
+{
+    internal override bool IsSink => true;
+
+    public abstract void Consume(Batch input);
+
+    /// <summary>Writes the result (one JSON value) once every input has ended.</summary>
+    public abstract void WriteResult(Utf8JsonWriter writer);
+}

@@ -1,0 +1,111 @@
+using System.Reflection;
+using System.Text.Json;
+
+namespace Dagger.Orleans.Operators;
+
+/// <summary>
+/// The operators found in a set of assemblies by their <see cref="OperatorAttribute"/>. Creates configured instances
+/// for nodes; validation reads the descriptors.
+/// </summary>
+public sealed class OperatorCatalog : IOperatorCatalog
+{
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    private sealed record Entry(Type Type, OperatorDescriptor Descriptor, IReadOnlyList<(PropertyInfo Property, ArgDescriptor Arg)> Args);
+
+    public OperatorCatalog(IEnumerable<Assembly> assemblies)
+    {
+        foreach (var assembly in assemblies.Distinct())
+        {
+            foreach (var type in LoadableTypes(assembly))
+            {
+                if (type.GetCustomAttribute<OperatorAttribute>() is not { } attribute) continue;
+                if (type.IsAbstract || !typeof(DaggerOperator).IsAssignableFrom(type))
+                    throw new InvalidOperationException($"[Operator(\"{attribute.Name}\")] on {type.FullName}: an operator must be a concrete class deriving from SourceOperator, TransformOperator, ElementwiseOperator, LockstepOperator or SinkOperator");
+                if (type.GetConstructor(Type.EmptyTypes) is null)
+                    throw new InvalidOperationException($"operator '{attribute.Name}' ({type.FullName}) needs a public parameterless constructor");
+                var entry = Describe(type, attribute);
+                if (_entries.TryGetValue(attribute.Name, out var existing) && existing.Type != type)
+                    throw new InvalidOperationException($"operator name '{attribute.Name}' is registered twice: {existing.Type.FullName} and {type.FullName}");
+                _entries[attribute.Name] = entry;
+            }
+        }
+    }
+
+    /// <summary>The built-in operators plus those of every Dagger-referencing assembly loaded in this process.</summary>
+    public static OperatorCatalog FromLoadedAssemblies(IEnumerable<Assembly>? extra = null)
+    {
+        var own = typeof(OperatorCatalog).Assembly;
+        var loaded = AppDomain.CurrentDomain.GetAssemblies()
+            .Where(a => a == own || a.GetReferencedAssemblies().Any(r => r.Name == own.GetName().Name));
+        return new OperatorCatalog(loaded.Concat(extra ?? []));
+    }
+
+    public IEnumerable<OperatorDescriptor> All => _entries.Values.Select(e => e.Descriptor);
+
+    public bool TryGet(string name, out OperatorDescriptor descriptor)
+    {
+        if (_entries.TryGetValue(name, out var entry))
+        {
+            descriptor = entry.Descriptor;
+            return true;
+        }
+        descriptor = null!;
+        return false;
+    }
+
+    /// <summary>A new instance of operator <paramref name="name"/> with its arguments bound from <paramref name="argsJson"/> (already validated).</summary>
+    public DaggerOperator Create(string name, string argsJson)
+    {
+        if (!_entries.TryGetValue(name, out var entry)) throw new ArgumentException($"unknown operator '{name}'", nameof(name));
+        var instance = (DaggerOperator)Activator.CreateInstance(entry.Type)!;
+        using var args = JsonDocument.Parse(argsJson);
+        foreach (var (property, arg) in entry.Args)
+        {
+            if (!args.RootElement.TryGetProperty(arg.Name, out var value)) continue;
+            var target = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            object converted = target == typeof(double) ? value.GetDouble()
+                : target == typeof(float) ? value.GetSingle()
+                : target == typeof(long) ? value.GetInt64()
+                : target == typeof(int) ? value.GetInt32()
+                : target == typeof(bool) ? value.GetBoolean()
+                : value.GetString()!;
+            property.SetValue(instance, converted);
+        }
+        return instance;
+    }
+
+    private static Entry Describe(Type type, OperatorAttribute attribute)
+    {
+        var prototype = (DaggerOperator)Activator.CreateInstance(type)!;
+        var args = new List<(PropertyInfo, ArgDescriptor)>();
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.GetCustomAttribute<ArgAttribute>() is not { } arg) continue;
+            var target = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            var kind = target == typeof(double) || target == typeof(float) ? ArgKind.Number
+                : target == typeof(long) || target == typeof(int) ? ArgKind.Integer
+                : target == typeof(bool) ? ArgKind.Boolean
+                : target == typeof(string) ? ArgKind.String
+                : throw new InvalidOperationException($"operator '{attribute.Name}': argument '{arg.Name}' has type {property.PropertyType.Name}; use double, float, long, int, bool or string");
+            args.Add((property, new ArgDescriptor(arg.Name, kind, arg.Required, arg.Description, arg.Allowed)));
+        }
+        var min = attribute.MinInputs >= 0 ? attribute.MinInputs : prototype.DefaultMinInputs;
+        var max = attribute.MaxInputs >= 0 ? attribute.MaxInputs : prototype.DefaultMaxInputs;
+        var descriptor = new OperatorDescriptor(attribute.Name, min, max, prototype.IsSink, args.Select(a => a.Item2).ToArray(), attribute.Summary);
+        return new Entry(type, descriptor, args);
+    }
+
+    private static IEnumerable<Type> LoadableTypes(Assembly assembly)
+    {
+        try
+        {
+            return assembly.GetTypes();
+        }
+        catch (ReflectionTypeLoadException e)
+        {
+            throw new InvalidOperationException(
+                $"cannot load the types of assembly {assembly.GetName().Name} to look for operators: {e.LoaderExceptions.FirstOrDefault()?.Message}", e);
+        }
+    }
+}

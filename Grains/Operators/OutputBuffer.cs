@@ -1,0 +1,103 @@
+using System.Runtime.InteropServices;
+using Dagger.Orleans.Wire;
+
+namespace Dagger.Orleans.Operators;
+
+/// <summary>
+/// Where an operator writes its output. Elements collect into pooled batches of the node's batch size; the node
+/// sends each full batch on. A batch an operator received may be passed on whole with <see cref="Forward"/>.
+/// </summary>
+public sealed class OutputBuffer
+{
+    private readonly Queue<Batch> _ready = new();
+    private Batch? _current;
+
+    public OutputBuffer(int batchSize) => BatchSize = batchSize;
+
+    public int BatchSize { get; }
+
+    internal bool HasReady => _ready.Count > 0;
+
+    internal Batch TakeReady() => _ready.Dequeue();
+
+    /// <summary>Passes a whole batch on (after what was written before it).</summary>
+    public void Forward(Batch batch)
+    {
+        Flush();
+        if (batch.Count == 0) return;
+        batch.AddHolders(1);
+        _ready.Enqueue(batch);
+    }
+
+    public void WriteInt64(long value)
+    {
+        var b = Current(ElementKind.Int64, 1);
+        MemoryMarshal.Cast<byte, long>(b.Data.AsSpan())[b.Count++] = value;
+        FlushIfFull(b);
+    }
+
+    public void WriteFloat64(double value)
+    {
+        var b = Current(ElementKind.Float64, 1);
+        MemoryMarshal.Cast<byte, double>(b.Data.AsSpan())[b.Count++] = value;
+        FlushIfFull(b);
+    }
+
+    public void WriteFloat32(float value)
+    {
+        var b = Current(ElementKind.Float32, 1);
+        MemoryMarshal.Cast<byte, float>(b.Data.AsSpan())[b.Count++] = value;
+        FlushIfFull(b);
+    }
+
+    public void WriteVector(ReadOnlySpan<float> vector)
+    {
+        var b = Current(ElementKind.Vector, vector.Length);
+        vector.CopyTo(b.Vector(b.Count++));
+        FlushIfFull(b);
+    }
+
+    /// <summary>Room for the next vector element, written in place (no copy); width is fixed per batch.</summary>
+    public Span<float> NextVector(int width)
+    {
+        var b = Current(ElementKind.Vector, width);
+        var span = b.Vector(b.Count++);
+        FlushIfFull(b);
+        return span;
+    }
+
+    public void WriteRecord(Record record)
+    {
+        var b = Current(ElementKind.Record, 1);
+        b.Records![b.Count++] = record;
+        FlushIfFull(b);
+    }
+
+    /// <summary>Sends what has been written so far as a (possibly short) batch.</summary>
+    public void Flush()
+    {
+        if (_current is null) return;
+        if (_current.Count > 0) _ready.Enqueue(_current);
+        else _current.Release();
+        _current = null;
+    }
+
+    internal void Discard()
+    {
+        _current?.Release();
+        _current = null;
+        while (_ready.Count > 0) _ready.Dequeue().Release();
+    }
+
+    private Batch Current(ElementKind kind, int width)
+    {
+        if (_current is { } c && c.Kind == kind && c.Width == (kind == ElementKind.Vector ? width : 1)) return c;
+        Flush();
+        return _current = Batch.Rent(kind, BatchSize, width);
+    }
+
+    private void FlushIfFull(Batch b)
+    {
+        if (b.Count >= BatchSize) Flush();
+    }
+}

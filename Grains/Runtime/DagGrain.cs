@@ -1,0 +1,197 @@
+using Dagger.Orleans.Operators;
+using Dagger.Orleans.Placement;
+using Dagger.Orleans.Spec;
+using Dagger.Orleans.Wire;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace Dagger.Orleans.Runtime;
+
+/// <summary>
+/// One DAG run: validates the spec, starts one node grain per node (consumers before producers), and tracks
+/// node states, sink results, failure and cancellation. Reentrant: every method only reads or updates in-memory
+/// state between awaits.
+/// </summary>
+[Reentrant]
+internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerOptions> options, ILogger<DagGrain> logger) : Grain, IDagGrain
+{
+    private readonly DaggerOptions _options = options.Value;
+    private readonly Dictionary<string, NodeStatus> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _results = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private DagSpec? _spec;
+    private DagState _state = DagState.Running;
+    private string? _error;
+    private DateTimeOffset _startedAt;
+    private DateTimeOffset? _endedAt;
+
+    private string DagId => this.GetPrimaryKeyString();
+
+    public async Task<SubmitResult> SubmitAsync(DagSpec spec)
+    {
+        if (_spec is not null)
+        {
+            return _spec.ToJson() == spec.ToJson()
+                ? new SubmitResult { DagId = DagId }
+                : new SubmitResult { DagId = DagId, Problems = [$"DAG id '{DagId}' is already in use by another run"] };
+        }
+        var problems = DagValidator.Validate(spec, catalog, _options.Transports);
+        if (problems.Count > 0) return new SubmitResult { DagId = DagId, Problems = problems };
+
+        _spec = spec;
+        _startedAt = DateTimeOffset.UtcNow;
+        foreach (var node in spec.Nodes) _nodes[node.Id] = new NodeStatus { NodeId = node.Id, State = NodeState.Pending };
+        DelayDeactivation(TimeSpan.MaxValue);
+        LogSubmitted(logger, DagId, spec.Nodes.Count);
+
+        var plans = DagPlanner.Plan(DagId, spec, _options.Window);
+        var index = spec.Nodes.Select((n, i) => (n.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        try
+        {
+            foreach (var group in DagPlanner.StartOrder(spec))
+            {
+                if (_state.IsTerminal()) break;
+                await Task.WhenAll(group.Select(id => StartNode(plans[id], index[id])));
+            }
+        }
+        catch (Exception e)
+        {
+            await FailAsync($"starting the DAG failed: {e.GetType().Name}: {e.Message}");
+        }
+        return new SubmitResult { DagId = DagId };
+    }
+
+    private Task StartNode(NodePlan plan, int index)
+    {
+        if (_nodes[plan.NodeId].State == NodeState.Pending)
+            _nodes[plan.NodeId] = _nodes[plan.NodeId] with { State = NodeState.Running };
+        // The placement director reads the node's position to spread a DAG's nodes over the silos.
+        RequestContext.Set(NodePlacement.NodeIndexKey, index);
+        try
+        {
+            return Node(plan.NodeId).StartAsync(plan);
+        }
+        finally
+        {
+            RequestContext.Remove(NodePlacement.NodeIndexKey);
+        }
+    }
+
+    public async Task<DagStatus> GetStatusAsync()
+    {
+        if (_spec is null) throw new DagNotFoundException(DagId);
+        if (!_state.IsTerminal())
+        {
+            var running = _nodes.Values.Where(n => n.State == NodeState.Running).Select(n => n.NodeId).ToList();
+            var live = await Task.WhenAll(running.Select(id => Node(id).GetStatusAsync()));
+            foreach (var status in live)
+            {
+                // A node may have reported its end while we asked: keep the final word.
+                if (_nodes[status.NodeId].State == NodeState.Running) _nodes[status.NodeId] = status;
+            }
+        }
+        return Snapshot();
+    }
+
+    public async Task<DagStatus> WaitAsync(TimeSpan maxWait)
+    {
+        if (_spec is null) throw new DagNotFoundException(DagId);
+        if (maxWait > _options.MaxWait) maxWait = _options.MaxWait;
+        if (!_state.IsTerminal()) await Task.WhenAny(_ended.Task, Task.Delay(maxWait));
+        return await GetStatusAsync();
+    }
+
+    public async Task CancelAsync(CancelMode mode)
+    {
+        if (_spec is null) throw new DagNotFoundException(DagId);
+        if (_state.IsTerminal()) return;
+        LogCancelling(logger, DagId, mode);
+        if (mode == CancelMode.Graceful)
+        {
+            _state = DagState.Cancelling;
+            await Task.WhenAll(_nodes.Keys.Select(id => Node(id).CancelAsync(CancelMode.Graceful)));
+            return;
+        }
+        End(DagState.Cancelled);
+        await StopAllAsync();
+    }
+
+    public Task NodeFinishedAsync(NodeStatus status, string? resultJson)
+    {
+        _nodes[status.NodeId] = status;
+        if (resultJson is not null) _results[status.NodeId] = resultJson;
+        if (!_state.IsTerminal() && _nodes.Values.All(n => n.State is NodeState.Finished))
+            End(_state == DagState.Cancelling ? DagState.Cancelled : DagState.Completed);
+        return Task.CompletedTask;
+    }
+
+    public Task NodeFailedAsync(string nodeId, string error)
+    {
+        _nodes[nodeId] = _nodes[nodeId] with { State = NodeState.Failed, Error = error };
+        var op = _spec?.Nodes.FirstOrDefault(n => n.Id == nodeId)?.Op;
+        return FailAsync($"node '{nodeId}' (operator '{op}') failed: {error}");
+    }
+
+    private async Task FailAsync(string error)
+    {
+        if (_state.IsTerminal()) return;
+        _error = error;
+        LogFailed(logger, DagId, error);
+        End(DagState.Failed);
+        await StopAllAsync();
+    }
+
+    private void End(DagState state)
+    {
+        _state = state;
+        _endedAt = DateTimeOffset.UtcNow;
+        DelayDeactivation(_options.ResultRetention);
+        _ended.TrySetResult();
+        LogEnded(logger, DagId, state);
+    }
+
+    /// <summary>Forcefully stops every node that has not ended. A node that cannot be reached is named in the error.</summary>
+    private async Task StopAllAsync()
+    {
+        var pending = _nodes.Values.Where(n => n.State is NodeState.Running or NodeState.Pending).Select(n => n.NodeId).ToList();
+        var calls = pending.Select(async id =>
+        {
+            try
+            {
+                await Node(id).CancelAsync(CancelMode.Force);
+                _nodes[id] = _nodes[id] with { State = NodeState.Cancelled };
+            }
+            catch (Exception e)
+            {
+                _error = (_error is null ? "" : _error + "; ") + $"stopping node '{id}' failed: {e.Message}";
+            }
+        });
+        await Task.WhenAll(calls);
+    }
+
+    private DagStatus Snapshot() => new()
+    {
+        DagId = DagId,
+        State = _state,
+        Nodes = _spec!.Nodes.Select(n => _nodes[n.Id]).ToArray(),
+        Results = new Dictionary<string, string>(_results),
+        Error = _error,
+        StartedAt = _startedAt,
+        EndedAt = _endedAt,
+    };
+
+    private INodeGrain Node(string nodeId) => GrainFactory.GetGrain<INodeGrain>(NodeKey.Of(DagId, nodeId));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DAG {DagId}: submitted with {Nodes} nodes")]
+    private static partial void LogSubmitted(ILogger logger, string dagId, int nodes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DAG {DagId}: cancelling ({Mode})")]
+    private static partial void LogCancelling(ILogger logger, string dagId, CancelMode mode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DAG {DagId}: failed: {Error}")]
+    private static partial void LogFailed(ILogger logger, string dagId, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DAG {DagId}: {State}")]
+    private static partial void LogEnded(ILogger logger, string dagId, DagState state);
+}

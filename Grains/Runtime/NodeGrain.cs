@@ -1,0 +1,392 @@
+using System.Buffers;
+using System.Text.Json;
+using Dagger.Orleans.Operators;
+using Dagger.Orleans.Placement;
+using Dagger.Orleans.Wire;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace Dagger.Orleans.Runtime;
+
+/// <summary>
+/// Runs one operator of one DAG. The pump (source loop, or loop over input batches) runs as work on this
+/// activation's scheduler that yields between batches, never as one long grain call, so control calls
+/// (status, cancel, teardown) and data pushes interleave with it.
+/// </summary>
+[Reentrant]
+[NodePlacement]
+internal sealed partial class NodeGrain(OperatorCatalog catalog, ILogger<NodeGrain> logger) : Grain, INodeGrain
+{
+    private NodePlan? _plan;
+    private DaggerOperator? _operator;
+    private NodeInbox? _inbox;
+    private EdgeWriter[] _outputs = [];
+    private OutputBuffer? _output;
+    private IDagGrain? _dag;
+    private readonly CancellationTokenSource _forced = new();
+    private readonly CancellationTokenSource _stopProducing = new();
+    private NodeState _state = NodeState.Pending;
+    private long _emitted;
+    private long _received;
+    private long _nextSequence;
+    private bool _limitReached;
+    private bool _stopRequested;
+    private Task? _pump;
+
+    public Task StartAsync(NodePlan plan)
+    {
+        if (_plan is not null)
+        {
+            if (_plan == plan) return Task.CompletedTask;
+            throw new InvalidOperationException($"node '{plan.NodeId}' of DAG '{plan.DagId}' was already started with another plan");
+        }
+        _plan = plan;
+        _dag = GrainFactory.GetGrain<IDagGrain>(plan.DagId);
+        _operator = catalog.Create(plan.Op, plan.ArgsJson);
+        _operator.NodeId = plan.NodeId;
+        _operator.BatchSize = plan.BatchSize;
+        _inbox = new NodeInbox(plan.InputCount, plan.Window);
+        _output = new OutputBuffer(plan.BatchSize);
+        _outputs = plan.Outputs
+            .Select(e => new EdgeWriter(GrainFactory.GetGrain<INodeGrain>(NodeKey.Of(plan.DagId, e.ToNode)), e, plan.Window))
+            .ToArray();
+        _state = NodeState.Running;
+        // A running pump is not grain activity: keep the activation until the node ends.
+        DelayDeactivation(TimeSpan.MaxValue);
+        _pump = RunAsync();
+        return Task.CompletedTask;
+    }
+
+    public ValueTask PushAsync(int port, Batch batch)
+    {
+        batch.AdoptIfReceivedCopy();
+        if (_inbox is null)
+        {
+            // A push to a node that is not running (it ended and was deactivated, or was cancelled): nothing wants it.
+            batch.Release();
+            if (_plan is null) DeactivateOnIdle();
+            return ValueTask.CompletedTask;
+        }
+        return _inbox.WriteAsync(port, batch);
+    }
+
+    public Task ConsumerFinishedAsync(string toNode, int port)
+    {
+        if (_plan is null)
+        {
+            DeactivateOnIdle();
+            return Task.CompletedTask;
+        }
+        foreach (var writer in _outputs)
+        {
+            if (writer.Edge.ToNode == toNode && writer.Edge.Port == port) writer.Closed = true;
+        }
+        if (_state == NodeState.Running && _outputs.All(w => w.Closed))
+        {
+            LogTornDown(logger, _plan.DagId, _plan.NodeId);
+            RequestStop();
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task CancelAsync(CancelMode mode)
+    {
+        if (_plan is null)
+        {
+            DeactivateOnIdle();
+            return;
+        }
+        if (mode == CancelMode.Graceful)
+        {
+            // Sources stop; everything already emitted drains through the rest of the DAG.
+            if (_operator is SourceOperator) RequestStop();
+            return;
+        }
+        if (_state is NodeState.Running or NodeState.Pending) _state = NodeState.Cancelled;
+        _forced.Cancel();
+        _stopProducing.Cancel();
+        _inbox?.Close();
+        _output?.Discard();
+        if (_pump is { IsCompleted: false } pump)
+        {
+            // Give a cooperative operator a moment to see its token, so its last continuation does not outlive the activation.
+            await Task.WhenAny(pump, Task.Delay(TimeSpan.FromSeconds(1)));
+        }
+        DelayDeactivation(TimeSpan.Zero);
+        DeactivateOnIdle();
+    }
+
+    public Task<NodeStatus> GetStatusAsync() => Task.FromResult(Status());
+
+    private NodeStatus Status(string? error = null) => new()
+    {
+        NodeId = _plan?.NodeId ?? this.GetPrimaryKeyString(),
+        State = _state,
+        Emitted = _emitted,
+        Received = _received,
+        Silo = RuntimeIdentity,
+        Error = error,
+    };
+
+    private void RequestStop()
+    {
+        _stopRequested = true;
+        _stopProducing.Cancel();
+        // A transform or sink waiting for input wakes up to a closed inbox and ends.
+        if (_operator is not SourceOperator) _inbox?.Close();
+    }
+
+    private async Task RunAsync()
+    {
+        // Let StartAsync return before the first batch is produced.
+        await Task.Yield();
+        try
+        {
+            switch (_operator)
+            {
+                case SourceOperator source: await RunSourceAsync(source); break;
+                case LockstepOperator lockstep: await RunLockstepAsync(lockstep); break;
+                default: await RunInputsAsync(); break;
+            }
+            if (_forced.IsCancellationRequested) return;
+            await FinishAsync();
+        }
+        catch (Exception e) when (_forced.IsCancellationRequested && e is OperationCanceledException)
+        {
+            // Forceful cancellation: CancelAsync has already settled this node's state.
+        }
+        catch (Exception e)
+        {
+            await FailAsync(e);
+        }
+    }
+
+    private async Task RunSourceAsync(SourceOperator source)
+    {
+        var output = _output!;
+        while (!_stopRequested && !_limitReached)
+        {
+            bool more;
+            try
+            {
+                more = await source.ProduceAsync(output, _stopProducing.Token);
+            }
+            catch (OperationCanceledException) when (_stopProducing.IsCancellationRequested && !_forced.IsCancellationRequested)
+            {
+                // Graceful stop or teardown: what was produced so far still goes out.
+                more = false;
+            }
+            if (!more) output.Flush();
+            await EmitReadyAsync();
+            if (!more) break;
+        }
+    }
+
+    private async Task RunInputsAsync()
+    {
+        var inbox = _inbox!;
+        while (!_limitReached && !_stopRequested)
+        {
+            int port;
+            Batch batch;
+            if (inbox.PortCount == 1)
+            {
+                var next = await inbox.ReadAsync(0);
+                if (next is null) return;
+                (port, batch) = (0, next);
+            }
+            else
+            {
+                var next = await inbox.ReadAnyAsync();
+                if (next is null) return;
+                (port, batch) = next.Value;
+            }
+            if (batch.Final)
+            {
+                if (inbox.PortCount == 1) return;
+                continue;
+            }
+            _received += batch.Count;
+            await ProcessAsync(port, batch);
+        }
+    }
+
+    private async ValueTask ProcessAsync(int port, Batch batch)
+    {
+        if (_operator is SinkOperator sink)
+        {
+            try
+            {
+                sink.Consume(batch);
+            }
+            finally
+            {
+                batch.Release();
+            }
+            return;
+        }
+        var transform = (TransformOperator)_operator!;
+        if (transform.WritesInput && !batch.IsExclusive)
+        {
+            var copy = batch.CloneExclusive();
+            batch.Release();
+            batch = copy;
+        }
+        try
+        {
+            await transform.TransformAsync(port, batch, _output!, _forced.Token);
+        }
+        finally
+        {
+            batch.Release();
+        }
+        await EmitReadyAsync();
+    }
+
+    private async Task RunLockstepAsync(LockstepOperator op)
+    {
+        var inbox = _inbox!;
+        var current = new Batch?[inbox.PortCount];
+        var offset = new int[inbox.PortCount];
+        try
+        {
+            while (!_limitReached && !_stopRequested)
+            {
+                for (var p = 0; p < current.Length; p++)
+                {
+                    while (current[p] is null || offset[p] >= current[p]!.Count)
+                    {
+                        current[p]?.Release();
+                        current[p] = null;
+                        var next = await inbox.ReadAsync(p);
+                        if (next is null || next.Final) return; // lockstep ends when any input ends
+                        _received += next.Count;
+                        current[p] = next;
+                        offset[p] = 0;
+                    }
+                }
+                var a = current[0]!;
+                var b = current[1]!;
+                var n = Math.Min(a.Count - offset[0], b.Count - offset[1]);
+                for (var i = 0; i < n; i++) _output!.WriteFloat64(op.Combine(a.GetDouble(offset[0] + i), b.GetDouble(offset[1] + i)));
+                offset[0] += n;
+                offset[1] += n;
+                if (offset[0] >= a.Count || offset[1] >= b.Count) _output!.Flush();
+                await EmitReadyAsync();
+            }
+        }
+        finally
+        {
+            foreach (var batch in current) batch?.Release();
+        }
+    }
+
+    private async ValueTask EmitReadyAsync()
+    {
+        var output = _output!;
+        while (output.HasReady)
+        {
+            var batch = output.TakeReady();
+            if (_limitReached)
+            {
+                batch.Release();
+                continue;
+            }
+            await EmitAsync(batch);
+        }
+    }
+
+    private async ValueTask EmitAsync(Batch batch)
+    {
+        if (!batch.IsExclusive)
+        {
+            // Passed on from a shared input: restamping its sequence would change what a sibling consumer holds.
+            var copy = batch.CloneExclusive();
+            batch.Release();
+            batch = copy;
+        }
+        if (_plan!.MaxEvals is { } max)
+        {
+            var left = max - _emitted;
+            if (batch.Count >= left)
+            {
+                batch.Count = (int)left;
+                _limitReached = true;
+            }
+        }
+        batch.Sequence = _nextSequence++;
+        _emitted += batch.Count;
+        var live = 0;
+        foreach (var w in _outputs) if (!w.Closed) live++;
+        if (live == 0)
+        {
+            batch.Release();
+            return;
+        }
+        batch.AddHolders(live - 1);
+        foreach (var writer in _outputs)
+        {
+            if (!writer.Closed) await writer.SendAsync(batch);
+        }
+    }
+
+    private async Task FinishAsync()
+    {
+        var plan = _plan!;
+        _output!.Flush();
+        await EmitReadyAsync();
+        var end = Batch.EndOfStream(_nextSequence++);
+        foreach (var writer in _outputs)
+        {
+            if (!writer.Closed) await writer.SendAsync(end);
+        }
+        foreach (var writer in _outputs) await writer.DrainAsync();
+        await TearDownInputsAsync();
+        _inbox!.Close();
+        string? result = null;
+        if (_operator is SinkOperator sink)
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            using (var json = new Utf8JsonWriter(buffer)) sink.WriteResult(json);
+            result = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+        if (_state == NodeState.Running) _state = NodeState.Finished;
+        LogFinished(logger, plan.DagId, plan.NodeId, _emitted);
+        await _dag!.NodeFinishedAsync(Status(), result);
+        DelayDeactivation(TimeSpan.Zero);
+        DeactivateOnIdle();
+    }
+
+    /// <summary>Tells the producers of inputs that have not ended that this node needs nothing more (Dagger's teardown).</summary>
+    private Task TearDownInputsAsync()
+    {
+        var plan = _plan!;
+        var calls = new List<Task>();
+        foreach (var input in plan.Inputs)
+        {
+            if (_inbox!.IsPortFinal(input.Port)) continue;
+            calls.Add(GrainFactory.GetGrain<INodeGrain>(NodeKey.Of(plan.DagId, input.FromNode)).ConsumerFinishedAsync(plan.NodeId, input.Port));
+        }
+        return Task.WhenAll(calls);
+    }
+
+    private async Task FailAsync(Exception e)
+    {
+        var plan = _plan!;
+        _state = NodeState.Failed;
+        _inbox?.Close();
+        _output?.Discard();
+        LogFailed(logger, e, plan.DagId, plan.NodeId);
+        var cause = e is OperationCanceledException ? "cancelled" : $"{e.GetType().Name}: {e.Message}";
+        await _dag!.NodeFailedAsync(plan.NodeId, cause);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "DAG {DagId}: node {NodeId} finished after emitting {Emitted} elements")]
+    private static partial void LogFinished(ILogger logger, string dagId, string nodeId, long emitted);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "DAG {DagId}: node {NodeId} stops: every consumer has finished")]
+    private static partial void LogTornDown(ILogger logger, string dagId, string nodeId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DAG {DagId}: node {NodeId} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string dagId, string nodeId);
+}

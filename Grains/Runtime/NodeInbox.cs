@@ -1,0 +1,153 @@
+using Dagger.Orleans.Wire;
+
+namespace Dagger.Orleans.Runtime;
+
+/// <summary>
+/// The input side of a node: per port, a reorder ring of <c>capacity</c> slots indexed by the edge's sequence
+/// number. Batches that arrive out of order wait in their slot; a batch already taken (a redelivery) is dropped;
+/// a batch too far ahead waits for room, which is what slows a producer down.
+/// </summary>
+/// <remarks>Confined to the owning activation's scheduler: writers (grain calls) and the reader (the pump) never run at once.</remarks>
+internal sealed class NodeInbox
+{
+    private readonly Port[] _ports;
+    private readonly int _capacity;
+    private TaskCompletionSource? _readerSignal;
+    private int _nextAnyPort;
+    private bool _closed;
+
+    public NodeInbox(int ports, int capacity)
+    {
+        _capacity = capacity;
+        _ports = new Port[ports];
+        for (var i = 0; i < ports; i++) _ports[i] = new Port(capacity);
+    }
+
+    public int PortCount => _ports.Length;
+
+    public bool IsPortFinal(int port) => _ports[port].Ended;
+
+    /// <summary>Puts a batch in its slot; completes once it has one. Duplicates and batches for a closed inbox are released at once.</summary>
+    public ValueTask WriteAsync(int port, Batch batch)
+    {
+        if ((uint)port >= (uint)_ports.Length)
+            throw new ArgumentOutOfRangeException(nameof(port), $"input port {port} does not exist (this node has {_ports.Length})");
+        var p = _ports[port];
+        while (true)
+        {
+            if (_closed || batch.Sequence < p.Next || p.Ended || p.Slots[batch.Sequence % _capacity] is { } existing && existing.Sequence == batch.Sequence)
+            {
+                batch.Release();
+                return ValueTask.CompletedTask;
+            }
+            if (batch.Sequence < p.Next + _capacity)
+            {
+                p.Slots[batch.Sequence % _capacity] = batch;
+                Signal();
+                return ValueTask.CompletedTask;
+            }
+            return WaitForRoomAsync(port, batch);
+        }
+    }
+
+    private async ValueTask WaitForRoomAsync(int port, Batch batch)
+    {
+        var p = _ports[port];
+        while (!_closed && batch.Sequence >= p.Next + _capacity)
+        {
+            p.RoomSignal ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await p.RoomSignal.Task;
+        }
+        await WriteAsync(port, batch);
+    }
+
+    /// <summary>The next batch of <paramref name="port"/> in sequence order (a final batch marks the end), or null once the inbox is closed.</summary>
+    public async ValueTask<Batch?> ReadAsync(int port)
+    {
+        while (true)
+        {
+            if (_closed) return null;
+            if (TryTake(port, out var batch)) return batch;
+            await WaitForDataAsync();
+        }
+    }
+
+    /// <summary>The next batch of any port, taking ports in turn so no input starves; null once every port has ended or the inbox is closed.</summary>
+    public async ValueTask<(int Port, Batch Batch)?> ReadAnyAsync()
+    {
+        while (true)
+        {
+            if (_closed) return null;
+            var allEnded = true;
+            for (var k = 0; k < _ports.Length; k++)
+            {
+                var port = (_nextAnyPort + k) % _ports.Length;
+                if (_ports[port].Ended) continue;
+                allEnded = false;
+                if (TryTake(port, out var batch))
+                {
+                    _nextAnyPort = (port + 1) % _ports.Length;
+                    return (port, batch);
+                }
+            }
+            if (allEnded) return null;
+            await WaitForDataAsync();
+        }
+    }
+
+    /// <summary>Drops everything held and every later write; wakes whoever waits.</summary>
+    public void Close()
+    {
+        _closed = true;
+        foreach (var p in _ports)
+        {
+            for (var i = 0; i < p.Slots.Length; i++)
+            {
+                p.Slots[i]?.Release();
+                p.Slots[i] = null;
+            }
+            p.RoomSignal?.TrySetResult();
+        }
+        Signal();
+    }
+
+    private bool TryTake(int port, out Batch batch)
+    {
+        var p = _ports[port];
+        var slot = p.Next % _capacity;
+        if (p.Slots[slot] is { } b && b.Sequence == p.Next)
+        {
+            p.Slots[slot] = null;
+            p.Next++;
+            if (b.Final) p.Ended = true;
+            var room = p.RoomSignal;
+            p.RoomSignal = null;
+            room?.TrySetResult();
+            batch = b;
+            return true;
+        }
+        batch = null!;
+        return false;
+    }
+
+    private Task WaitForDataAsync()
+    {
+        _readerSignal ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _readerSignal.Task;
+    }
+
+    private void Signal()
+    {
+        var signal = _readerSignal;
+        _readerSignal = null;
+        signal?.TrySetResult();
+    }
+
+    private sealed class Port(int capacity)
+    {
+        public readonly Batch?[] Slots = new Batch?[capacity];
+        public long Next;
+        public bool Ended;
+        public TaskCompletionSource? RoomSignal;
+    }
+}
