@@ -1,0 +1,29 @@
+using System.CommandLine;
+
+namespace Dagger.Orleans.Cli;
+
+/// <summary>The <c>dagger</c> command tree (CONTRACT §3).</summary>
+internal static class DaggerCommandLine
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("dagger: run DAGs of tasks, finite or streaming, on Orleans silos")
+        {
+            RunCommand.Create(),
+            ValidateCommand.Create(),
+            GraphCommand.Create(),
+            ClusterCommands.Submit(),
+            ClusterCommands.Status(),
+            ClusterCommands.Cancel(),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors) await Console.Error.WriteLineAsync($"dagger: {error.Message}");
+            await Console.Error.WriteLineAsync("run 'dagger --help' for usage");
+            return ExitCodes.Invalid;
+        }
+        // Ctrl+C is ours to handle (graceful, then forceful cancellation of the DAG).
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+}

@@ -1,0 +1,4 @@
+using System.CommandLine;
+using Dagger.Orleans.Cli;
+
+return await DaggerCommandLine.RunAsync(args);

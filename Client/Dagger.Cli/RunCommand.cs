@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Dagger.Orleans.Client;
+using Dagger.Orleans.Spec;
+using Dagger.Orleans.Wire;
+
+namespace Dagger.Orleans.Cli;
+
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var spec = new Argument<string>("spec") { Description = "the DAG spec (JSON)" };
+        var cluster = new Option<string?>("--cluster") { Description = "cluster file; without it an embedded silo runs the DAG" };
+        var timeout = new Option<double?>("--timeout") { Description = "seconds before the run is cancelled (exit 1)" };
+        timeout.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double?>() is { } t && t <= 0) r.AddError($"--timeout must be a positive number of seconds (got {t})");
+        });
+        var command = new Command("run", "validate and run a DAG to completion; the result document goes to stdout") { spec, cluster, timeout };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(spec)!, parse.GetValue(cluster), parse.GetValue(timeout)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string specPath, string? clusterPath, double? timeoutSeconds)
+    {
+        var clock = Stopwatch.StartNew();
+        var progress = ProgressReporter.Create();
+        DaggerClient client;
+        DagSpec? dag;
+        try
+        {
+            if (clusterPath is null)
+            {
+                // Validate before starting a silo: a bad spec answers at once.
+                dag = SpecFiles.Load(specPath, SpecFiles.LocalCatalog(), SpecFiles.EmbeddedTransports);
+                if (dag is null) return ExitCodes.Invalid;
+                progress.Line("starting embedded silo");
+                client = await DaggerClient.StartEmbeddedAsync();
+            }
+            else
+            {
+                var file = ClusterFile.Load(clusterPath);
+                dag = SpecFiles.Load(specPath, SpecFiles.LocalCatalog(), Transports.All);
+                if (dag is null) return ExitCodes.Invalid;
+                client = await DaggerClient.ConnectAsync(file);
+            }
+        }
+        catch (ClusterFileException e)
+        {
+            await Console.Error.WriteLineAsync($"dagger: {e.Message}");
+            return ExitCodes.Invalid;
+        }
+
+        await using (client)
+        {
+            DagRun run;
+            try
+            {
+                run = await client.SubmitAsync(dag);
+            }
+            catch (DagSpecException e)
+            {
+                await Console.Error.WriteLineAsync($"{specPath}: refused by the cluster:");
+                foreach (var problem in e.Problems) await Console.Error.WriteLineAsync($"  {problem}");
+                return ExitCodes.Invalid;
+            }
+            progress.Line($"DAG {run.Id} submitted ({dag.Nodes.Count} nodes)");
+
+            using var interrupts = new InterruptHandler(run, progress);
+            using var deadline = timeoutSeconds is { } t ? new CancellationTokenSource(TimeSpan.FromSeconds(t)) : new CancellationTokenSource();
+            string? timeoutError = null;
+            deadline.Token.Register(() =>
+            {
+                timeoutError = $"timed out after {timeoutSeconds} s: the DAG was cancelled";
+                progress.Line(timeoutError);
+                _ = run.CancelAsync(CancelMode.Force);
+            });
+
+            run.Progress += progress.Update;
+            var final = await progress.TrackAsync(() => run.WaitAsync(TimeSpan.FromMilliseconds(250)));
+            Console.Out.WriteLine(ResultDocument.Write(final, timeoutError));
+            await Console.Out.FlushAsync();
+            progress.Line($"{final.State} in {clock.Elapsed.TotalSeconds:F2} s");
+            if (final.Error is not null && final.State == DagState.Failed) await Console.Error.WriteLineAsync($"dagger: {final.Error}");
+            return final.State switch
+            {
+                DagState.Completed => ExitCodes.Ok,
+                DagState.Cancelled when interrupts.Interrupted => ExitCodes.Interrupted,
+                _ => ExitCodes.Failed,
+            };
+        }
+    }
+}

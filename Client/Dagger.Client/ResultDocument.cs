@@ -1,0 +1,46 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Dagger.Orleans.Wire;
+
+namespace Dagger.Orleans.Client;
+
+/// <summary>The result document of CONTRACT §3: one JSON object per run.</summary>
+public static class ResultDocument
+{
+    public static string Write(DagStatus status, string? errorOverride = null)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("dag", status.DagId);
+            w.WriteString("status", status.State.ToString());
+            w.WriteStartObject("results");
+            foreach (var (sink, json) in status.Results.OrderBy(r => r.Key, StringComparer.Ordinal))
+            {
+                w.WritePropertyName(sink);
+                w.WriteRawValue(json, skipInputValidation: true);
+            }
+            w.WriteEndObject();
+            w.WriteStartObject("stats");
+            w.WriteNumber("seconds", Math.Round(status.Seconds, 3));
+            w.WriteStartObject("nodes");
+            foreach (var node in status.Nodes)
+            {
+                w.WriteStartObject(node.NodeId);
+                w.WriteNumber("emitted", node.Emitted);
+                w.WriteNumber("received", node.Received);
+                w.WriteString("state", node.State.ToString());
+                if (node.Silo is not null) w.WriteString("silo", node.Silo);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+            w.WriteEndObject();
+            var error = errorOverride ?? status.Error;
+            if (error is not null) w.WriteString("error", error);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}
