@@ -75,9 +75,12 @@ public sealed class DaggerClient : IAsyncDisposable
             });
         });
         var host = builder.Build();
+        // Orleans retries gateways for minutes; a user at a prompt should hear back sooner.
+        using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        connect.CancelAfter(ConnectTimeout);
         try
         {
-            await host.StartAsync(cancellation);
+            await host.StartAsync(connect.Token);
         }
         catch (Exception e)
         {
@@ -88,6 +91,9 @@ public sealed class DaggerClient : IAsyncDisposable
     }
 
     private bool _remote;
+
+    /// <summary>How long <see cref="ConnectAsync"/> tries to reach a gateway.</summary>
+    public static TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>A client over an existing grain factory (a test cluster's, or a silo's own).</summary>
     public static DaggerClient ForGrainFactory(IGrainFactory grains, IOperatorCatalog catalog, IReadOnlyCollection<string> transports) =>

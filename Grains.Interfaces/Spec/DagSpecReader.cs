@@ -14,12 +14,15 @@ public static class DagSpecReader
     private static readonly string[] NodeFields = ["id", "op", "args", "device", "max_evals"];
     private static readonly string[] EdgeFields = ["from", "to", "port", "transport"];
 
+    /// <summary>Comments and trailing commas are allowed, in the whole spec and so also inside "args".</summary>
+    private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
     public static DagSpec Read(string json, List<string> problems)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            document = JsonDocument.Parse(json, Lenient);
         }
         catch (JsonException e)
         {
@@ -206,7 +209,7 @@ public static class DagSpecReader
     };
 
     private static string Canonical(string json) =>
-        System.Text.Json.Nodes.JsonNode.Parse(json)!.ToJsonString();
+        System.Text.Json.Nodes.JsonNode.Parse(json, documentOptions: Lenient)!.ToJsonString();
 }
 
 /// <summary>Thrown when a spec has problems; <see cref="Problems"/> lists every one, each naming the node, edge or field.</summary>

@@ -10,7 +10,8 @@ namespace Dagger.Orleans.Spec;
 /// </summary>
 public static partial class DagValidator
 {
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
+    // \z, not $: "$" also matches before a final newline, which would let "id\n" through.
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]{1,64}\z")]
     private static partial Regex IdPattern();
 
     /// <param name="configuredTransports">The transports the target cluster has; a spec naming another is refused.</param>

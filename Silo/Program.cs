@@ -1,0 +1,27 @@
+using Dagger.Orleans.Hosting;
+using Dagger.Orleans.Silo;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+// `dotnet run --project Silo [-- --profile NAME]`: a silo on this machine. Profiles are appsettings.{profile}.json
+// files beside this one; later profiles (NATS/MQTT transports, Azure storage, Kubernetes) add sections there.
+var builder = Host.CreateApplicationBuilder(args);
+var profile = builder.Configuration["profile"] ?? Environment.GetEnvironmentVariable("DAGGER_PROFILE") ?? "localhost";
+builder.Configuration.AddJsonFile($"appsettings.{profile}.json", optional: profile == "localhost");
+var settings = SiloSettings.Bind(builder.Configuration, profile);
+
+builder.UseOrleans(silo =>
+{
+    silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort,
+        settings.PrimarySiloPort is { } primary ? new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, primary) : null,
+        settings.ServiceId, settings.ClusterId);
+    silo.AddMemoryGrainStorageAsDefault();
+    silo.AddDagger(options =>
+    {
+        options.Window = settings.Window;
+        options.OperatorAssemblies.AddRange(settings.OperatorAssemblies);
+    });
+});
+
+using var host = builder.Build();
+await host.RunAsync();

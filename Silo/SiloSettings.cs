@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Dagger.Orleans.Silo;
+
+/// <summary>The <c>Dagger:Silo</c> configuration section, read once at start-up and checked.</summary>
+internal sealed class SiloSettings
+{
+    public int SiloPort { get; set; } = 11111;
+    public int GatewayPort { get; set; } = 30000;
+    /// <summary>The first silo's port, for the second and later silos of a localhost cluster.</summary>
+    public int? PrimarySiloPort { get; set; }
+    public string ClusterId { get; set; } = "dev";
+    public string ServiceId { get; set; } = "dagger";
+    public int Window { get; set; } = 8;
+    public List<string> OperatorAssemblies { get; set; } = [];
+
+    public static SiloSettings Bind(IConfiguration configuration, string profile)
+    {
+        var settings = new SiloSettings();
+        configuration.GetSection("Dagger:Silo").Bind(settings, o => o.ErrorOnUnknownConfiguration = true);
+        settings.OperatorAssemblies.AddRange(configuration.GetSection("Dagger:OperatorAssemblies").Get<string[]>() ?? []);
+        if (settings.SiloPort is <= 0 or > 65535) throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:SiloPort {settings.SiloPort} is not a TCP port");
+        if (settings.GatewayPort is <= 0 or > 65535) throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:GatewayPort {settings.GatewayPort} is not a TCP port");
+        if (settings.Window <= 0) throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:Window must be positive (got {settings.Window})");
+        return settings;
+    }
+}
