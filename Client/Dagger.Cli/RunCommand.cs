@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using Dagger.Orleans.Client;
 using Dagger.Orleans.Spec;
 using Dagger.Orleans.Wire;
@@ -8,6 +9,9 @@ namespace Dagger.Orleans.Cli;
 
 internal static class RunCommand
 {
+    /// <summary>The longest wait a <see cref="CancellationTokenSource"/> takes (uint.MaxValue - 1 ms), in whole seconds: about 49 days.</summary>
+    private const int MaxTimeoutSeconds = 4_294_967;
+
     public static Command Create()
     {
         var spec = new Argument<string>("spec") { Description = "the DAG spec (JSON)" };
@@ -15,7 +19,12 @@ internal static class RunCommand
         var timeout = new Option<double?>("--timeout") { Description = "seconds before the run is cancelled (exit 1)" };
         timeout.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<double?>() is { } t && t <= 0) r.AddError($"--timeout must be a positive number of seconds (got {t})");
+            // Only a value that reads as a number is checked here: GetValueOrDefault throws on one that does not
+            // ("--timeout soon"), which System.CommandLine reports as a parse error by itself.
+            if (r.Tokens.Count != 1 || !double.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var t)) return;
+            // NaN fails "t > 0"; past MaxTimeoutSeconds a CancellationTokenSource cannot wait.
+            if (!(t > 0 && t <= MaxTimeoutSeconds))
+                r.AddError($"--timeout must be a positive number of seconds, at most {MaxTimeoutSeconds} (got {r.Tokens[0].Value})");
         });
         var command = new Command("run", "validate and run a DAG to completion; the result document goes to stdout") { spec, cluster, timeout };
         command.SetAction((parse, _) => RunAsync(parse.GetValue(spec)!, parse.GetValue(cluster), parse.GetValue(timeout)));
@@ -65,9 +74,9 @@ internal static class RunCommand
                 foreach (var problem in e.Problems) await Console.Error.WriteLineAsync($"  {problem}");
                 return ExitCodes.Invalid;
             }
-            progress.Line($"DAG {run.Id} submitted ({dag.Nodes.Count} nodes)");
-
+            // Ctrl+C handling first: a script that sends SIGINT once it reads "submitted" must reach the handler.
             using var interrupts = new InterruptHandler(run, progress);
+            progress.Line($"DAG {run.Id} submitted ({dag.Nodes.Count} nodes)");
             using var deadline = timeoutSeconds is { } t ? new CancellationTokenSource(TimeSpan.FromSeconds(t)) : new CancellationTokenSource();
             string? timeoutError = null;
             deadline.Token.Register(() =>

@@ -98,7 +98,7 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
     {
         if (_spec is null) throw new DagNotFoundException(DagId);
         if (maxWait > _options.MaxWait) maxWait = _options.MaxWait;
-        if (!_state.IsTerminal()) await Task.WhenAny(_ended.Task, Task.Delay(maxWait));
+        if (!_ended.Task.IsCompleted) await Task.WhenAny(_ended.Task, Task.Delay(maxWait));
         return await GetStatusAsync();
     }
 
@@ -113,8 +113,9 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
             await Task.WhenAll(_nodes.Keys.Select(id => Node(id).CancelAsync(CancelMode.Graceful)));
             return;
         }
-        End(DagState.Cancelled);
+        End(DagState.Cancelled, announce: false);
         await StopAllAsync();
+        _ended.TrySetResult();
     }
 
     public Task NodeFinishedAsync(NodeStatus status, string? resultJson)
@@ -138,16 +139,18 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
         if (_state.IsTerminal()) return;
         _error = error;
         LogFailed(logger, DagId, error);
-        End(DagState.Failed);
+        End(DagState.Failed, announce: false);
         await StopAllAsync();
+        _ended.TrySetResult();
     }
 
-    private void End(DagState state)
+    /// <param name="announce">False when the caller still stops nodes: waiters hear of the end once nothing runs.</param>
+    private void End(DagState state, bool announce = true)
     {
         _state = state;
         _endedAt = DateTimeOffset.UtcNow;
         DelayDeactivation(_options.ResultRetention);
-        _ended.TrySetResult();
+        if (announce) _ended.TrySetResult();
         LogEnded(logger, DagId, state);
     }
 

@@ -1,0 +1,41 @@
+using Dagger.Orleans.Operators;
+using Dagger.Orleans.Wire;
+
+namespace Dagger.Orleans.Tests.Cluster;
+
+/// <summary>Throws once it sees an element at or above <see cref="At"/>: an operator that fails mid-stream.</summary>
+[Operator("explode")]
+public sealed class ExplodeOperator : TransformOperator
+{
+    [Arg("at", Required = true)] public double At { get; set; }
+
+    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    {
+        for (var i = 0; i < input.Count; i++)
+        {
+            if (input.GetDouble(i) >= At) throw new InvalidOperationException($"boom at {input.GetDouble(i)}");
+        }
+        output.Forward(input);
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Writes into its input records in place (label and value): the fan-out isolation probe.</summary>
+[Operator("tag")]
+public sealed class TagOperator : TransformOperator
+{
+    [Arg("label", Required = true)] public string Label { get; set; } = "";
+
+    public override bool WritesInput => true;
+
+    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    {
+        foreach (var record in input.RecordSpan)
+        {
+            record.Label = Label;
+            record.Value += 1000;
+        }
+        output.Forward(input);
+        return ValueTask.CompletedTask;
+    }
+}

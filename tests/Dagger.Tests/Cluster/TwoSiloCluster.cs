@@ -1,0 +1,44 @@
+using Dagger.Orleans.Client;
+using Dagger.Orleans.Hosting;
+using Dagger.Orleans.Operators;
+using Dagger.Orleans.Spec;
+using Dagger.Orleans.Wire;
+using Orleans.TestingHost;
+using Xunit;
+
+namespace Dagger.Orleans.Tests.Cluster;
+
+/// <summary>One 2-silo in-process cluster shared by every cluster test (starting one costs seconds on 2 cores).</summary>
+public sealed class TwoSiloCluster : IAsyncLifetime
+{
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public DaggerClient Dagger { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) => silo.AddDagger());
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+        Dagger = DaggerClient.ForGrainFactory(Cluster.Client, OperatorCatalog.FromLoadedAssemblies(), [Transports.Memory]);
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>Submits and waits (bounded) for the run to end.</summary>
+    public async Task<DagStatus> RunAsync(DagSpec spec, TimeSpan? timeout = null)
+    {
+        var run = await Dagger.SubmitAsync(spec);
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        return await run.WaitAsync(TimeSpan.FromMilliseconds(200), cts.Token);
+    }
+
+    public Task<DagStatus> RunAsync(DagBuilder builder, TimeSpan? timeout = null) => RunAsync(builder.Build(), timeout);
+}
+
+[CollectionDefinition(Name)]
+public sealed class TwoSiloClusterCollection : ICollectionFixture<TwoSiloCluster>
+{
+    public const string Name = "two-silo cluster";
+}
