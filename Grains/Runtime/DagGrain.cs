@@ -98,7 +98,9 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
     {
         if (_spec is null) throw new DagNotFoundException(DagId);
         if (maxWait > _options.MaxWait) maxWait = _options.MaxWait;
-        if (!_ended.Task.IsCompleted) await Task.WhenAny(_ended.Task, Task.Delay(maxWait));
+        // A run that has ended but is still stopping its nodes is waited for in full: its status is final only then.
+        if (_state.IsTerminal()) await _ended.Task;
+        else await Task.WhenAny(_ended.Task, Task.Delay(maxWait));
         return await GetStatusAsync();
     }
 

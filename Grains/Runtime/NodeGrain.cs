@@ -103,6 +103,7 @@ internal sealed partial class NodeGrain(OperatorCatalog catalog, ILogger<NodeGra
             return;
         }
         if (_state is NodeState.Running or NodeState.Pending) _state = NodeState.Cancelled;
+        foreach (var writer in _outputs) writer.Closed = true;
         _forced.Cancel();
         _stopProducing.Cancel();
         _inbox?.Close();
@@ -164,7 +165,7 @@ internal sealed partial class NodeGrain(OperatorCatalog catalog, ILogger<NodeGra
     private async Task RunSourceAsync(SourceOperator source)
     {
         var output = _output!;
-        while (!_stopRequested && !_limitReached)
+        while (!_stopRequested && !_limitReached && !_forced.IsCancellationRequested)
         {
             bool more;
             try
@@ -298,6 +299,12 @@ internal sealed partial class NodeGrain(OperatorCatalog catalog, ILogger<NodeGra
 
     private async ValueTask EmitAsync(Batch batch)
     {
+        if (_forced.IsCancellationRequested)
+        {
+            // An operator that ignores its token is still cut off here.
+            batch.Release();
+            _forced.Token.ThrowIfCancellationRequested();
+        }
         if (!batch.IsExclusive)
         {
             // Passed on from a shared input: restamping its sequence would change what a sibling consumer holds.
