@@ -85,10 +85,11 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
         {
             var running = _nodes.Values.Where(n => n.State == NodeState.Running).Select(n => n.NodeId).ToList();
             var live = await Task.WhenAll(running.Select(id => Node(id).GetStatusAsync()));
-            foreach (var status in live)
+            for (var i = 0; i < running.Count; i++)
             {
-                // A node may have reported its end while we asked: keep the final word.
-                if (_nodes[status.NodeId].State == NodeState.Running) _nodes[status.NodeId] = status;
+                // A node may have reported its end while we asked (and the answer then came from a fresh,
+                // never-started activation): keep the final word.
+                if (_nodes[running[i]].State == NodeState.Running && live[i].State == NodeState.Running) _nodes[running[i]] = live[i];
             }
         }
         return Snapshot();

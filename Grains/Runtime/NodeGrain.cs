@@ -117,7 +117,12 @@ internal sealed partial class NodeGrain(OperatorCatalog catalog, ILogger<NodeGra
         DeactivateOnIdle();
     }
 
-    public Task<NodeStatus> GetStatusAsync() => Task.FromResult(Status());
+    public Task<NodeStatus> GetStatusAsync()
+    {
+        // Asked after this node ended and was deactivated: answer, and do not linger as an empty activation.
+        if (_plan is null) DeactivateOnIdle();
+        return Task.FromResult(Status());
+    }
 
     private NodeStatus Status(string? error = null) => new()
     {
