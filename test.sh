@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what the tests need and is missing, builds, runs every test, and ends with the line
+# "N passed, N failed" (", N skipped" when any were). Exit status: 0 only when nothing failed.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+
+if ! need dotnet; then
+  echo "test.sh: the .NET 10 SDK is missing: install it (https://dot.net) and run again" >&2
+  exit 1
+fi
+if ! need python3; then
+  echo "test.sh: python3 is missing (used to total the test results): apt-get install -y python3" >&2
+  exit 1
+fi
+
+results="$root/TestResults"
+rm -rf "$results"
+if ! { dotnet restore Dagger.Orleans.sln -nologo -v q && dotnet build Dagger.Orleans.sln -c Release --no-restore -nologo -v q -clp:ErrorsOnly; }; then
+  echo "test.sh: the build failed (errors above); no test ran" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+set +e
+dotnet test Dagger.Orleans.sln -c Release --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
+  -- RunConfiguration.TestSessionTimeout=1800000
+status=$?
+set -e
+
+python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+files = glob.glob(f"{sys.argv[1]}/*.trx")
+for f in files:
+    c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(c.get("passed", 0))
+    failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+    skipped += int(c.get("notExecuted", 0))
+if not files:
+    print("test.sh: no test results were written", file=sys.stderr)
+    failed += 1
+print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+PY
+exit $status
