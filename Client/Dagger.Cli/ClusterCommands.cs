@@ -17,7 +17,7 @@ internal static class ClusterCommands
         var command = new Command("submit", "start a DAG on a running cluster and print its id") { spec, cluster };
         command.SetAction((parse, _) => WithClusterAsync(parse.GetValue(cluster)!, async client =>
         {
-            var dag = SpecFiles.Load(parse.GetValue(spec)!, SpecFiles.LocalCatalog(), Transports.All);
+            var dag = SpecFiles.Load(parse.GetValue(spec)!, catalog: null, Transports.All);
             if (dag is null) return ExitCodes.Invalid;
             try
             {

@@ -11,10 +11,13 @@ internal static class GraphCommand
         var spec = new Argument<string>("spec") { Description = "the DAG spec (JSON)" };
         var format = new Option<string>("--format") { Description = "dot (Graphviz) or mermaid", DefaultValueFactory = _ => "dot" };
         format.AcceptOnlyFromAmong("dot", "mermaid");
-        var command = new Command("graph", "print the DAG as a graph description") { spec, format };
+        var operators = SpecFiles.OperatorsOption();
+        var command = new Command("graph", "print the DAG as a graph description") { spec, format, operators };
         command.SetAction(parse =>
         {
-            var dag = SpecFiles.Load(parse.GetValue(spec)!, SpecFiles.LocalCatalog(), SpecFiles.EmbeddedTransports);
+            var catalog = SpecFiles.TryLocalCatalog(parse.GetValue(operators));
+            if (catalog is null) return ExitCodes.Invalid;
+            var dag = SpecFiles.Load(parse.GetValue(spec)!, catalog, SpecFiles.AnyTransport);
             if (dag is null) return ExitCodes.Invalid;
             Console.Write(parse.GetValue(format) == "mermaid" ? Mermaid(dag) : Dot(dag));
             return ExitCodes.Ok;

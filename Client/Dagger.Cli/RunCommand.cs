@@ -26,12 +26,13 @@ internal static class RunCommand
             if (!(t > 0 && t <= MaxTimeoutSeconds))
                 r.AddError($"--timeout must be a positive number of seconds, at most {MaxTimeoutSeconds} (got {r.Tokens[0].Value})");
         });
-        var command = new Command("run", "validate and run a DAG to completion; the result document goes to stdout") { spec, cluster, timeout };
-        command.SetAction((parse, _) => RunAsync(parse.GetValue(spec)!, parse.GetValue(cluster), parse.GetValue(timeout)));
+        var operators = SpecFiles.OperatorsOption();
+        var command = new Command("run", "validate and run a DAG to completion; the result document goes to stdout") { spec, cluster, timeout, operators };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(spec)!, parse.GetValue(cluster), parse.GetValue(timeout), parse.GetValue(operators) ?? []));
         return command;
     }
 
-    private static async Task<int> RunAsync(string specPath, string? clusterPath, double? timeoutSeconds)
+    private static async Task<int> RunAsync(string specPath, string? clusterPath, double? timeoutSeconds, string[] operatorAssemblies)
     {
         var clock = Stopwatch.StartNew();
         var progress = ProgressReporter.Create();
@@ -42,15 +43,17 @@ internal static class RunCommand
             if (clusterPath is null)
             {
                 // Validate before starting a silo: a bad spec answers at once.
-                dag = SpecFiles.Load(specPath, SpecFiles.LocalCatalog(), SpecFiles.EmbeddedTransports);
+                var catalog = SpecFiles.TryLocalCatalog(operatorAssemblies);
+                if (catalog is null) return ExitCodes.Invalid;
+                dag = SpecFiles.Load(specPath, catalog, SpecFiles.EmbeddedTransports);
                 if (dag is null) return ExitCodes.Invalid;
                 progress.Line("starting embedded silo");
-                client = await DaggerClient.StartEmbeddedAsync();
+                client = await DaggerClient.StartEmbeddedAsync(o => o.OperatorAssemblies.AddRange(operatorAssemblies));
             }
             else
             {
                 var file = ClusterFile.Load(clusterPath);
-                dag = SpecFiles.Load(specPath, SpecFiles.LocalCatalog(), Transports.All);
+                dag = SpecFiles.Load(specPath, catalog: null, Transports.All);
                 if (dag is null) return ExitCodes.Invalid;
                 client = await DaggerClient.ConnectAsync(file);
             }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Dagger.Orleans.Operators;
 using Dagger.Orleans.Spec;
 
@@ -6,8 +7,11 @@ namespace Dagger.Orleans.Cli;
 /// <summary>Reading a spec file and reporting its problems the way every command does.</summary>
 internal static class SpecFiles
 {
-    /// <summary>Reads and validates; prints every problem on stderr and returns null when there is any.</summary>
-    public static DagSpec? Load(string path, IOperatorCatalog catalog, IReadOnlyCollection<string> transports)
+    /// <summary>
+    /// Reads and validates; prints every problem on stderr and returns null when there is any. Without a catalog
+    /// only the file's shape is checked: a cluster validates operators and transports itself.
+    /// </summary>
+    public static DagSpec? Load(string path, IOperatorCatalog? catalog, IReadOnlyCollection<string> transports)
     {
         string json;
         try
@@ -19,15 +23,50 @@ internal static class SpecFiles
             Console.Error.WriteLine($"dagger: cannot read spec '{path}': {e.Message}");
             return null;
         }
-        var problems = DagValidator.ReadAndValidate(json, catalog, transports, out var spec);
+        List<string> problems;
+        DagSpec spec;
+        if (catalog is null)
+        {
+            problems = [];
+            spec = DagSpecReader.Read(json, problems);
+        }
+        else
+        {
+            problems = DagValidator.ReadAndValidate(json, catalog, transports, out spec);
+        }
         if (problems.Count == 0) return spec;
         Console.Error.WriteLine($"{path}: {problems.Count} problem{(problems.Count == 1 ? "" : "s")}:");
         foreach (var problem in problems) Console.Error.WriteLine($"  {problem}");
         return null;
     }
 
-    /// <summary>The operators this program knows without starting a silo: the built-in ones.</summary>
-    public static OperatorCatalog LocalCatalog() => OperatorCatalog.FromLoadedAssemblies([typeof(OperatorCatalog).Assembly]);
+    /// <summary>The operators this program knows without starting a silo: the built-in ones and those of <c>--operators</c> assemblies.</summary>
+    public static OperatorCatalog LocalCatalog(IReadOnlyList<string>? operatorAssemblies = null) =>
+        new([typeof(OperatorCatalog).Assembly, .. (operatorAssemblies ?? []).Select(OperatorAssemblies.Load)]);
+
+    /// <summary><c>--operators DLL</c>: an assembly of user operators (repeatable).</summary>
+    public static Option<string[]> OperatorsOption() => new("--operators")
+    {
+        Description = "an assembly (.dll) of user operators to load (repeatable)",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>The catalog for a command, or null (after saying why on stderr) when an operator assembly cannot be loaded.</summary>
+    public static OperatorCatalog? TryLocalCatalog(IReadOnlyList<string>? operatorAssemblies)
+    {
+        try
+        {
+            return LocalCatalog(operatorAssemblies);
+        }
+        catch (Exception e) when (e is FileNotFoundException or BadImageFormatException or FileLoadException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"dagger: --operators: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>Every transport name: <c>validate</c> and <c>graph</c> check a spec's shape, not a particular cluster.</summary>
+    public static readonly IReadOnlyCollection<string> AnyTransport = Transports.All;
 
     public static readonly IReadOnlyCollection<string> EmbeddedTransports = [Transports.Memory];
 }

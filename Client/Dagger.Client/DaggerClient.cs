@@ -51,7 +51,17 @@ public sealed class DaggerClient : IAsyncDisposable
             silo.AddDagger(configure);
         });
         var host = builder.Build();
-        await host.StartAsync(cancellation);
+        try
+        {
+            await host.StartAsync(cancellation);
+        }
+        catch
+        {
+            // Stop what did start (ports, threads) before the caller hears why start-up failed.
+            await host.StopAsync(TimeSpan.FromSeconds(5));
+            host.Dispose();
+            throw;
+        }
         var catalog = host.Services.GetRequiredService<IOperatorCatalog>();
         var options = host.Services.GetRequiredService<IOptions<DaggerOptions>>().Value;
         return new DaggerClient(host, host.Services.GetRequiredService<IGrainFactory>(), catalog, options.Transports.ToArray());

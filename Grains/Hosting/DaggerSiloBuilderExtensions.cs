@@ -1,4 +1,3 @@
-using System.Reflection;
 using Dagger.Orleans.Operators;
 using Dagger.Orleans.Placement;
 using Dagger.Orleans.Runtime;
@@ -17,19 +16,12 @@ public static class DaggerSiloBuilderExtensions
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<DaggerOptions>>().Value;
-            var extra = options.OperatorAssemblies.Select(LoadOperatorAssembly);
+            var extra = options.OperatorAssemblies.Select(OperatorAssemblies.Load);
             return OperatorCatalog.FromLoadedAssemblies(extra);
         });
         builder.Services.AddSingleton<IOperatorCatalog>(sp => sp.GetRequiredService<OperatorCatalog>());
+        builder.Services.AddHostedService<OperatorCatalogStartup>();
         builder.AddPlacementDirector<NodePlacement, NodePlacementDirector>();
         return builder;
-    }
-
-    private static Assembly LoadOperatorAssembly(string path)
-    {
-        var full = Path.GetFullPath(path);
-        if (!File.Exists(full))
-            throw new FileNotFoundException($"Dagger:OperatorAssemblies names '{path}', which does not exist (looked at {full})", full);
-        return Assembly.LoadFrom(full);
     }
 }
