@@ -33,7 +33,9 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>A consumer on <paramref name="toNode"/> needs no more elements from this node.</summary>
     [AlwaysInterleave] Task ConsumerFinishedAsync(string toNode, int port);
 
-    [AlwaysInterleave] Task CancelAsync(CancelMode mode);
+    /// <summary>Graceful: a source stops producing (the rest drains). Force: the node stops now and answers with its
+    /// last status and, for a sink, the result of what it received.</summary>
+    [AlwaysInterleave] Task<NodeReport?> CancelAsync(CancelMode mode);
 
     [AlwaysInterleave] Task<NodeStatus> GetStatusAsync();
 }

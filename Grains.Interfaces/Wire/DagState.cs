@@ -47,3 +47,7 @@ public sealed record SubmitResult
     [Id(1)] public IReadOnlyList<string> Problems { get; init; } = [];
     public bool Accepted => Problems.Count == 0;
 }
+
+/// <summary>A node's last word: its status and, for a sink, its result as JSON.</summary>
+[GenerateSerializer, Immutable]
+public sealed record NodeReport([property: Id(0)] NodeStatus Status, [property: Id(1)] string? ResultJson);

@@ -165,8 +165,9 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
         {
             try
             {
-                await Node(id).CancelAsync(CancelMode.Force);
-                _nodes[id] = _nodes[id] with { State = NodeState.Cancelled };
+                var report = await Node(id).CancelAsync(CancelMode.Force);
+                _nodes[id] = report is null ? _nodes[id] with { State = NodeState.Cancelled } : report.Status with { NodeId = id, State = NodeState.Cancelled };
+                if (report?.ResultJson is { } result) _results.TryAdd(id, result);
             }
             catch (Exception e)
             {

@@ -89,20 +89,21 @@ internal sealed partial class NodeGrain(OperatorCatalog catalog, ILogger<NodeGra
         return Task.CompletedTask;
     }
 
-    public async Task CancelAsync(CancelMode mode)
+    public async Task<NodeReport?> CancelAsync(CancelMode mode)
     {
         if (_plan is null)
         {
             DeactivateOnIdle();
-            return;
+            return null;
         }
         if (mode == CancelMode.Graceful)
         {
             // Sources stop; everything already emitted drains through the rest of the DAG.
             if (_operator is SourceOperator) RequestStop();
-            return;
+            return null;
         }
-        if (_state is NodeState.Running or NodeState.Pending) _state = NodeState.Cancelled;
+        var wasRunning = _state is NodeState.Running or NodeState.Pending;
+        if (wasRunning) _state = NodeState.Cancelled;
         foreach (var writer in _outputs) writer.Closed = true;
         _forced.Cancel();
         _stopProducing.Cancel();
@@ -115,6 +116,8 @@ internal sealed partial class NodeGrain(OperatorCatalog catalog, ILogger<NodeGra
         }
         DelayDeactivation(TimeSpan.Zero);
         DeactivateOnIdle();
+        // A sink keeps what it received: its result goes back with the report.
+        return new NodeReport(Status(), wasRunning ? SinkResult() : null);
     }
 
     public Task<NodeStatus> GetStatusAsync()
@@ -355,18 +358,20 @@ internal sealed partial class NodeGrain(OperatorCatalog catalog, ILogger<NodeGra
         foreach (var writer in _outputs) await writer.DrainAsync();
         await TearDownInputsAsync();
         _inbox!.Close();
-        string? result = null;
-        if (_operator is SinkOperator sink)
-        {
-            var buffer = new ArrayBufferWriter<byte>();
-            using (var json = new Utf8JsonWriter(buffer)) sink.WriteResult(json);
-            result = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-        }
+        var result = SinkResult();
         if (_state == NodeState.Running) _state = NodeState.Finished;
         LogFinished(logger, plan.DagId, plan.NodeId, _emitted);
         await _dag!.NodeFinishedAsync(Status(), result);
         DelayDeactivation(TimeSpan.Zero);
         DeactivateOnIdle();
+    }
+
+    private string? SinkResult()
+    {
+        if (_operator is not SinkOperator sink) return null;
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer)) sink.WriteResult(json);
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>Tells the producers of inputs that have not ended that this node needs nothing more (Dagger's teardown).</summary>

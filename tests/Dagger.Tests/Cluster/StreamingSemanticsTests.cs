@@ -65,6 +65,8 @@ public sealed class StreamingSemanticsTests(TwoSiloCluster cluster)
         var status = await run.GetStatusAsync();
         Assert.Equal(DagState.Cancelled, status.State);
         Assert.DoesNotContain(status.Nodes, n => n.State == NodeState.Running);
+        // The sink keeps what reached it before the cut.
+        Assert.Equal(status.Nodes.Single(n => n.NodeId == "out").Received, long.Parse(status.Results["out"]));
     }
 
     [Fact]
