@@ -32,6 +32,6 @@ internal static class CliSpecs
     /// <summary>Three problems: an unknown operator, a missing required argument and an unconfigured transport.</summary>
     public const string ThreeProblems = """
         { "nodes": [ { "id": "src", "op": "rnage" }, { "id": "a", "op": "scale" }, { "id": "out", "op": "collect" } ],
-          "edges": [ { "from": "src", "to": "a" }, { "from": "a", "to": "out", "transport": "nats" } ] }
+          "edges": [ { "from": "src", "to": "a" }, { "from": "a", "to": "out", "transport": "pigeon" } ] }
         """;
 }

@@ -127,6 +127,39 @@ public class RunCommandTests(CliFixture cli)
         Assert.Contains(result.StderrLines, l => l.Contains("unknown operator 'rnage'", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Run_on_the_embedded_silo_refuses_a_transport_it_does_not_carry_before_anything_runs()
+    {
+        var spec = cli.WriteSpec("nats-edge.json", """
+            { "nodes": [ { "id": "src", "op": "range", "args": { "count": 3 } }, { "id": "out", "op": "collect" } ],
+              "edges": [ { "from": "src", "to": "out", "transport": "nats" } ] }
+            """);
+
+        var result = await cli.RunAsync("run", spec);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal("", result.Stdout);
+        Assert.Contains(result.StderrLines, l => l.Contains("edge 0 (src -> out)", StringComparison.Ordinal)
+            && l.Contains("transport 'nats' is not configured on this cluster (configured: memory)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_timed_out_run_keeps_what_its_sinks_received()
+    {
+        var spec = cli.WriteSpec("endless-keep.json", CliSpecs.Endless);
+
+        var result = await cli.RunAsync("run", spec, "--timeout", "1");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var document = result.Document();
+        foreach (var sink in document.GetProperty("results").EnumerateObject())
+        {
+            var received = document.GetProperty("stats").GetProperty("nodes").GetProperty(sink.Name).GetProperty("received").GetInt64();
+            Assert.True(received > 0, $"sink {sink.Name} received nothing in 1 s");
+        }
+        Assert.NotEmpty(document.GetProperty("results").EnumerateObject());
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("-3")]

@@ -30,7 +30,7 @@ public class ValidateAndGraphCommandTests(CliFixture cli)
             [
                 "  node 'src': unknown operator 'rnage' (did you mean 'range'?)",
                 "  node 'a': operator 'scale' needs argument 'factor' (the multiplier)",
-                "  edge 1 (a -> out): transport: transport 'nats' is not configured on this cluster (configured: memory)",
+                "  edge 1 (a -> out): transport: unknown transport 'pigeon' (one of memory, nats, mqtt, shm)",
             ],
             lines.Skip(1));
     }
