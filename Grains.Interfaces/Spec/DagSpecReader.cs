@@ -133,7 +133,11 @@ public static class DagSpecReader
         var args = "{}";
         if (element.TryGetProperty("args", out var argsElement))
         {
-            if (argsElement.ValueKind == JsonValueKind.Object) args = argsElement.GetRawText();
+            if (argsElement.ValueKind == JsonValueKind.Object)
+            {
+                ReportDuplicateFields(argsElement, $"{where}: args", problems);
+                args = argsElement.GetRawText();
+            }
             else if (argsElement.ValueKind != JsonValueKind.Null) problems.Add($"{where}: field 'args' must be an object, not {Describe(argsElement)}");
         }
 
@@ -177,10 +181,22 @@ public static class DagSpecReader
 
     private static void ReportUnknownFields(JsonElement element, string[] known, string where, List<string> problems)
     {
+        ReportDuplicateFields(element, where, problems);
         foreach (var property in element.EnumerateObject())
         {
             if (Array.IndexOf(known, property.Name) < 0)
                 problems.Add($"{where}: unknown field '{property.Name}' (known fields: {string.Join(", ", known)})");
+        }
+    }
+
+    /// <summary>JSON readers keep the last of two equal keys; a spec that says a thing twice is more likely a mistake than a wish.</summary>
+    private static void ReportDuplicateFields(JsonElement element, string where, List<string> problems)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!seen.Add(property.Name))
+                problems.Add($"{where}: field '{property.Name}' appears more than once");
         }
     }
 

@@ -80,7 +80,7 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
 
     public async Task<DagStatus> GetStatusAsync()
     {
-        if (_spec is null) throw new DagNotFoundException(DagId);
+        if (_spec is null) throw NotFound();
         if (!_state.IsTerminal())
         {
             var running = _nodes.Values.Where(n => n.State == NodeState.Running).Select(n => n.NodeId).ToList();
@@ -97,7 +97,7 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
 
     public async Task<DagStatus> WaitAsync(TimeSpan maxWait)
     {
-        if (_spec is null) throw new DagNotFoundException(DagId);
+        if (_spec is null) throw NotFound();
         if (maxWait > _options.MaxWait) maxWait = _options.MaxWait;
         // A run that has ended but is still stopping its nodes is waited for in full: its status is final only then.
         if (_state.IsTerminal()) await _ended.Task;
@@ -107,7 +107,7 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
 
     public async Task CancelAsync(CancelMode mode)
     {
-        if (_spec is null) throw new DagNotFoundException(DagId);
+        if (_spec is null) throw NotFound();
         if (_state.IsTerminal()) return;
         LogCancelling(logger, DagId, mode);
         if (mode == CancelMode.Graceful)
@@ -187,6 +187,13 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
         StartedAt = _startedAt,
         EndedAt = _endedAt,
     };
+
+    /// <summary>Asked about an id no run has: this activation holds nothing worth keeping.</summary>
+    private DagNotFoundException NotFound()
+    {
+        DeactivateOnIdle();
+        return new DagNotFoundException(DagId);
+    }
 
     private INodeGrain Node(string nodeId) => GrainFactory.GetGrain<INodeGrain>(NodeKey.Of(DagId, nodeId));
 

@@ -103,4 +103,12 @@ public sealed class ShapeTests(TwoSiloCluster cluster)
             .Edge("s", "a").Edge("a", "b").Edge("b", "out"));
         Assert.Equal(Enumerable.Range(0, 20000).Select(i => (double)i).ToArray(), Numbers(status, "out"));
     }
+
+    [Fact]
+    public async Task Asking_about_an_unknown_dag_id_is_a_clear_error()
+    {
+        var error = await Assert.ThrowsAsync<DagNotFoundException>(() => cluster.Dagger.Attach("no-such-run").GetStatusAsync());
+        Assert.Equal("no-such-run", error.DagId);
+        Assert.Contains("no DAG with id 'no-such-run'", error.Message);
+    }
 }

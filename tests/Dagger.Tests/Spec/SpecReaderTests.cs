@@ -100,6 +100,28 @@ public class SpecReaderTests
     }
 
     [Fact]
+    public void A_node_field_given_twice_is_a_problem_naming_the_node_and_field()
+    {
+        var problems = Problems("""
+            { "nodes": [ { "id": "src", "op": "range", "op": "constant", "args": { "count": 3 } }, { "id": "out", "op": "collect" } ],
+              "edges": [ { "from": "src", "to": "out" } ] }
+            """);
+
+        Assert.Contains("node 'src': field 'op' appears more than once", problems);
+    }
+
+    [Fact]
+    public void An_argument_given_twice_is_a_problem_rather_than_the_last_one_silently_winning()
+    {
+        var problem = SingleProblem("""
+            { "nodes": [ { "id": "src", "op": "range", "args": { "count": 3, "count": 5 } }, { "id": "out", "op": "collect" } ],
+              "edges": [ { "from": "src", "to": "out" } ] }
+            """);
+
+        Assert.Equal("node 'src': args: field 'count' appears more than once", problem);
+    }
+
+    [Fact]
     public void A_top_level_that_is_not_an_object_is_refused()
     {
         var problems = new List<string>();
