@@ -57,6 +57,31 @@ public sealed class OutputBuffer
         FlushIfFull(b);
     }
 
+    /// <summary>Room for up to <paramref name="max"/> int64 elements in the current batch, to fill and then <see cref="Advance"/>.</summary>
+    public Span<long> NextInt64s(int max) => Room<long>(ElementKind.Int64, max);
+
+    /// <summary>Room for up to <paramref name="max"/> float64 elements in the current batch, to fill and then <see cref="Advance"/>.</summary>
+    public Span<double> NextFloat64s(int max) => Room<double>(ElementKind.Float64, max);
+
+    /// <summary>Room for up to <paramref name="max"/> float32 elements in the current batch, to fill and then <see cref="Advance"/>.</summary>
+    public Span<float> NextFloat32s(int max) => Room<float>(ElementKind.Float32, max);
+
+    /// <summary>Commits <paramref name="count"/> elements written into the span from the last <c>Next…s</c> call.</summary>
+    public void Advance(int count)
+    {
+        var b = _current ?? throw new InvalidOperationException("Advance without a Next…s call before it");
+        if (count < 0 || b.Count + count > BatchSize) throw new ArgumentOutOfRangeException(nameof(count));
+        b.Count += count;
+        FlushIfFull(b);
+    }
+
+    private Span<T> Room<T>(ElementKind kind, int max) where T : struct
+    {
+        var b = Current(kind, 1);
+        var n = Math.Min(max, BatchSize - b.Count);
+        return MemoryMarshal.Cast<byte, T>(b.Data.AsSpan()).Slice(b.Count, n);
+    }
+
     /// <summary>Room for the next vector element, written in place (no copy); width is fixed per batch.</summary>
     public Span<float> NextVector(int width)
     {

@@ -8,6 +8,17 @@ public sealed class ScaleOperator : ElementwiseOperator
     [Arg("factor", Required = true, Description = "the multiplier")] public double Factor { get; set; }
 
     public override double Apply(double x) => x * Factor;
+
+    protected override void ApplyAll(Span<double> values) => SpanMath.Multiply(values, Factor);
+
+    protected override void ApplyAll(Span<float> values)
+    {
+        // The product of two floats is exact in a double, so a float multiply rounds it the same way Apply does;
+        // that holds only when the factor itself is a float.
+        var f = (float)Factor;
+        if (f == Factor) SpanMath.Multiply(values, f);
+        else base.ApplyAll(values);
+    }
 }
 
 [Operator("offset", Summary = "x + value")]
@@ -16,6 +27,8 @@ public sealed class OffsetOperator : ElementwiseOperator
     [Arg("value", Required = true, Description = "the number added")] public double Value { get; set; }
 
     public override double Apply(double x) => x + Value;
+
+    protected override void ApplyAll(Span<double> values) => SpanMath.Add(values, Value);
 }
 
 [Operator("add", Summary = "a[i] + b[i], lockstep; ends when either input ends")]

@@ -43,14 +43,31 @@ public sealed class RangeOperator : SourceOperator
 
     public override ValueTask<bool> ProduceAsync(OutputBuffer output, CancellationToken cancellation)
     {
-        var n = Count is { } c ? Math.Min(BatchSize, c - _emitted) : BatchSize;
-        if (Type == "int64")
+        var n = (int)(Count is { } c ? Math.Min(BatchSize, c - _emitted) : BatchSize);
+        switch (Type)
         {
-            for (var i = 0; i < n; i++) output.WriteInt64(Start + (_emitted + i) * Step);
-        }
-        else
-        {
-            for (var i = 0; i < n; i++) SourceTypes.Write(output, Type, _emitted + i, Start + (_emitted + i) * Step, Width);
+            // The common scalar types are written straight into the batch: no call per element.
+            case "int64":
+                for (var done = 0; done < n;)
+                {
+                    var room = output.NextInt64s(n - done);
+                    for (var j = 0; j < room.Length; j++) room[j] = Start + (_emitted + done + j) * Step;
+                    output.Advance(room.Length);
+                    done += room.Length;
+                }
+                break;
+            case "float32":
+                for (var done = 0; done < n;)
+                {
+                    var room = output.NextFloat32s(n - done);
+                    for (var j = 0; j < room.Length; j++) room[j] = Start + (_emitted + done + j) * Step;
+                    output.Advance(room.Length);
+                    done += room.Length;
+                }
+                break;
+            default:
+                for (var i = 0; i < n; i++) SourceTypes.Write(output, Type, _emitted + i, Start + (_emitted + i) * Step, Width);
+                break;
         }
         _emitted += n;
         return ValueTask.FromResult(Count is not { } total || _emitted < total);
