@@ -1,0 +1,33 @@
+using Dagger.Orleans.Benchmarks;
+
+// A benchmark command, not a test: `dotnet run -c Release --project tests/Dagger.Benchmarks -- chain`.
+// See BenchOptions.Usage for the options and results/README.md for how to read the numbers.
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (UsageException e)
+{
+    if (e.Message.Length > 0) Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return e.Message.Length > 0 ? 2 : 0;
+}
+
+#if DEBUG
+Console.Error.WriteLine("warning: this is a Debug build; numbers are meaningless. Build and run with -c Release.");
+#endif
+
+try
+{
+    return options.Mode switch
+    {
+        "alloc" => await AllocBreakdown.RunAsync(options, report: null),
+        _ => await ChainBenchmark.RunAsync(options),
+    };
+}
+catch (BenchmarkFailedException e)
+{
+    Console.Error.WriteLine($"benchmark failed: {e.Message}");
+    return 1;
+}
