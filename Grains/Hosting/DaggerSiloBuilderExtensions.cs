@@ -21,6 +21,7 @@ public static class DaggerSiloBuilderExtensions
         });
         builder.Services.AddSingleton<IOperatorCatalog>(sp => sp.GetRequiredService<OperatorCatalog>());
         builder.Services.AddHostedService<OperatorCatalogStartup>();
+        builder.Services.AddSingleton<LocalInboxDirectory>();
         builder.AddPlacementDirector<NodePlacement, NodePlacementDirector>();
         return builder;
     }

@@ -3,13 +3,16 @@ using Dagger.Orleans.Wire;
 namespace Dagger.Orleans.Runtime;
 
 /// <summary>
-/// The producer side of a <c>memory</c> edge: a grain call per batch with at most <c>window</c> calls in flight.
-/// A call completes when the consumer has a slot for the batch, so a slow consumer holds the window full and the
-/// producer waits: that is the edge's flow control, and it bounds memory to window + inbox batches per edge.
+/// The producer side of a <c>memory</c> edge. When the consumer's activation is on this silo, batches go
+/// straight into its inbox, which makes the producer wait while the inbox is full. Otherwise each batch is a
+/// grain call, with at most <c>window</c> calls in flight; a call completes when the consumer has a slot for the
+/// batch, so a slow consumer keeps the window full and the producer waits. Either way memory per edge is
+/// bounded by window + inbox batches.
 /// </summary>
-internal sealed class EdgeWriter(INodeGrain consumer, OutputEdge edge, int window)
+internal sealed class EdgeWriter(INodeGrain consumer, string consumerKey, OutputEdge edge, int window, LocalInboxDirectory local)
 {
-    private readonly Queue<Task> _inFlight = new();
+    private readonly Queue<ValueTask> _inFlight = new();
+    private NodeInbox? _localInbox;
 
     public OutputEdge Edge { get; } = edge;
 
@@ -23,9 +26,16 @@ internal sealed class EdgeWriter(INodeGrain consumer, OutputEdge edge, int windo
             batch.Release();
             return;
         }
+        // Look the consumer up until it is found here; an inbox found once stays valid until it closes.
+        if (_localInbox is null || _localInbox.IsClosed) _localInbox = local.Find(consumerKey);
+        if (_localInbox is { } inbox && !inbox.IsClosed)
+        {
+            await inbox.WriteAsync(Edge.Port, batch);
+            return;
+        }
         var call = consumer.PushAsync(Edge.Port, batch);
         if (call.IsCompletedSuccessfully) return;
-        _inFlight.Enqueue(call.AsTask());
+        _inFlight.Enqueue(call);
         while (_inFlight.Count >= window) await _inFlight.Dequeue();
     }
 

@@ -15,7 +15,7 @@ namespace Dagger.Orleans.Runtime;
 /// </summary>
 [Reentrant]
 [NodePlacement]
-internal sealed partial class NodeGrain(OperatorCatalog catalog, ILogger<NodeGrain> logger) : Grain, INodeGrain
+internal sealed partial class NodeGrain(OperatorCatalog catalog, LocalInboxDirectory localInboxes, ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
     private NodePlan? _plan;
     private DaggerOperator? _operator;
@@ -46,9 +46,14 @@ internal sealed partial class NodeGrain(OperatorCatalog catalog, ILogger<NodeGra
         _operator.NodeId = plan.NodeId;
         _operator.BatchSize = plan.BatchSize;
         _inbox = new NodeInbox(plan.InputCount, plan.Window);
+        localInboxes.Register(NodeKey.Of(plan.DagId, plan.NodeId), _inbox);
         _output = new OutputBuffer(plan.BatchSize);
         _outputs = plan.Outputs
-            .Select(e => new EdgeWriter(GrainFactory.GetGrain<INodeGrain>(NodeKey.Of(plan.DagId, e.ToNode)), e, plan.Window))
+            .Select(e =>
+            {
+                var key = NodeKey.Of(plan.DagId, e.ToNode);
+                return new EdgeWriter(GrainFactory.GetGrain<INodeGrain>(key), key, e, plan.Window, localInboxes);
+            })
             .ToArray();
         _state = NodeState.Running;
         // A running pump is not grain activity: keep the activation until the node ends.
@@ -107,7 +112,7 @@ internal sealed partial class NodeGrain(OperatorCatalog catalog, ILogger<NodeGra
         foreach (var writer in _outputs) writer.Closed = true;
         _forced.Cancel();
         _stopProducing.Cancel();
-        _inbox?.Close();
+        CloseInbox();
         _output?.Discard();
         if (_pump is { IsCompleted: false } pump)
         {
@@ -142,13 +147,15 @@ internal sealed partial class NodeGrain(OperatorCatalog catalog, ILogger<NodeGra
         _stopRequested = true;
         _stopProducing.Cancel();
         // A transform or sink waiting for input wakes up to a closed inbox and ends.
-        if (_operator is not SourceOperator) _inbox?.Close();
+        if (_operator is not SourceOperator) CloseInbox();
     }
 
     private async Task RunAsync()
     {
         // Let StartAsync return before the first batch is produced.
         await Task.Yield();
+        // The pump inherits the request context of the StartAsync call (placement hints): data calls carry none.
+        RequestContext.Clear();
         try
         {
             switch (_operator)
@@ -357,13 +364,27 @@ internal sealed partial class NodeGrain(OperatorCatalog catalog, ILogger<NodeGra
         }
         foreach (var writer in _outputs) await writer.DrainAsync();
         await TearDownInputsAsync();
-        _inbox!.Close();
+        CloseInbox();
         var result = SinkResult();
         if (_state == NodeState.Running) _state = NodeState.Finished;
         LogFinished(logger, plan.DagId, plan.NodeId, _emitted);
         await _dag!.NodeFinishedAsync(Status(), result);
         DelayDeactivation(TimeSpan.Zero);
         DeactivateOnIdle();
+    }
+
+    /// <summary>Stops taking input: later writes, local or by call, are dropped, and the silo directory forgets this inbox.</summary>
+    private void CloseInbox()
+    {
+        if (_inbox is null || _plan is null) return;
+        localInboxes.Unregister(NodeKey.Of(_plan.DagId, _plan.NodeId), _inbox);
+        _inbox.Close();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        CloseInbox();
+        return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     private string? SinkResult()
@@ -391,7 +412,7 @@ internal sealed partial class NodeGrain(OperatorCatalog catalog, ILogger<NodeGra
     {
         var plan = _plan!;
         _state = NodeState.Failed;
-        _inbox?.Close();
+        CloseInbox();
         _output?.Discard();
         LogFailed(logger, e, plan.DagId, plan.NodeId);
         var cause = e is OperationCanceledException ? "cancelled" : $"{e.GetType().Name}: {e.Message}";

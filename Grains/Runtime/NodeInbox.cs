@@ -7,14 +7,19 @@ namespace Dagger.Orleans.Runtime;
 /// number. Batches that arrive out of order wait in their slot; a batch already taken (a redelivery) is dropped;
 /// a batch too far ahead waits for room, which is what slows a producer down.
 /// </summary>
-/// <remarks>Confined to the owning activation's scheduler: writers (grain calls) and the reader (the pump) never run at once.</remarks>
+/// <remarks>
+/// Written by grain calls on this node's activation and, for a producer on the same silo, directly by that
+/// producer's pump on its own activation: every operation takes the lock. Waiters resume on their own
+/// scheduler (continuations run asynchronously).
+/// </remarks>
 internal sealed class NodeInbox
 {
+    private readonly Lock _gate = new();
     private readonly Port[] _ports;
     private readonly int _capacity;
-    private TaskCompletionSource? _readerSignal;
+    private readonly PumpSignal _dataArrived = new();
     private int _nextAnyPort;
-    private bool _closed;
+    private volatile bool _closed;
 
     public NodeInbox(int ports, int capacity)
     {
@@ -25,7 +30,12 @@ internal sealed class NodeInbox
 
     public int PortCount => _ports.Length;
 
-    public bool IsPortFinal(int port) => _ports[port].Ended;
+    public bool IsClosed => _closed;
+
+    public bool IsPortFinal(int port)
+    {
+        lock (_gate) return _ports[port].Ended;
+    }
 
     /// <summary>Puts a batch in its slot; completes once it has one. Duplicates and batches for a closed inbox are released at once.</summary>
     public ValueTask WriteAsync(int port, Batch batch)
@@ -33,31 +43,30 @@ internal sealed class NodeInbox
         if ((uint)port >= (uint)_ports.Length)
             throw new ArgumentOutOfRangeException(nameof(port), $"input port {port} does not exist (this node has {_ports.Length})");
         var p = _ports[port];
-        while (true)
+        Task room;
+        lock (_gate)
         {
-            if (_closed || batch.Sequence < p.Next || p.Ended || p.Slots[batch.Sequence % _capacity] is { } existing && existing.Sequence == batch.Sequence)
+            var slot = batch.Sequence % _capacity;
+            if (_closed || batch.Sequence < p.Next || p.Ended || p.Slots[slot] is { } existing && existing.Sequence == batch.Sequence)
             {
                 batch.Release();
                 return ValueTask.CompletedTask;
             }
             if (batch.Sequence < p.Next + _capacity)
             {
-                p.Slots[batch.Sequence % _capacity] = batch;
-                Signal();
+                p.Slots[slot] = batch;
+                _dataArrived.Set();
                 return ValueTask.CompletedTask;
             }
-            return WaitForRoomAsync(port, batch);
+            p.RoomSignal ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            room = p.RoomSignal.Task;
         }
+        return WriteWhenRoomAsync(room, port, batch);
     }
 
-    private async ValueTask WaitForRoomAsync(int port, Batch batch)
+    private async ValueTask WriteWhenRoomAsync(Task room, int port, Batch batch)
     {
-        var p = _ports[port];
-        while (!_closed && batch.Sequence >= p.Next + _capacity)
-        {
-            p.RoomSignal ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            await p.RoomSignal.Task;
-        }
+        await room;
         await WriteAsync(port, batch);
     }
 
@@ -66,9 +75,14 @@ internal sealed class NodeInbox
     {
         while (true)
         {
-            if (_closed) return null;
-            if (TryTake(port, out var batch)) return batch;
-            await WaitForDataAsync();
+            ValueTask wait;
+            lock (_gate)
+            {
+                if (_closed) return null;
+                if (TryTake(port, out var batch)) return batch;
+                wait = _dataArrived.WaitAsync();
+            }
+            await wait;
         }
     }
 
@@ -77,38 +91,47 @@ internal sealed class NodeInbox
     {
         while (true)
         {
-            if (_closed) return null;
-            var allEnded = true;
-            for (var k = 0; k < _ports.Length; k++)
+            ValueTask wait;
+            lock (_gate)
             {
-                var port = (_nextAnyPort + k) % _ports.Length;
-                if (_ports[port].Ended) continue;
-                allEnded = false;
-                if (TryTake(port, out var batch))
+                if (_closed) return null;
+                var allEnded = true;
+                for (var k = 0; k < _ports.Length; k++)
                 {
-                    _nextAnyPort = (port + 1) % _ports.Length;
-                    return (port, batch);
+                    var port = (_nextAnyPort + k) % _ports.Length;
+                    if (_ports[port].Ended) continue;
+                    allEnded = false;
+                    if (TryTake(port, out var batch))
+                    {
+                        _nextAnyPort = (port + 1) % _ports.Length;
+                        return (port, batch);
+                    }
                 }
+                if (allEnded) return null;
+                wait = _dataArrived.WaitAsync();
             }
-            if (allEnded) return null;
-            await WaitForDataAsync();
+            await wait;
         }
     }
 
     /// <summary>Drops everything held and every later write; wakes whoever waits.</summary>
     public void Close()
     {
-        _closed = true;
-        foreach (var p in _ports)
+        lock (_gate)
         {
-            for (var i = 0; i < p.Slots.Length; i++)
+            _closed = true;
+            foreach (var p in _ports)
             {
-                p.Slots[i]?.Release();
-                p.Slots[i] = null;
+                for (var i = 0; i < p.Slots.Length; i++)
+                {
+                    p.Slots[i]?.Release();
+                    p.Slots[i] = null;
+                }
+                p.RoomSignal?.TrySetResult();
+                p.RoomSignal = null;
             }
-            p.RoomSignal?.TrySetResult();
+            _dataArrived.Set();
         }
-        Signal();
     }
 
     private bool TryTake(int port, out Batch batch)
@@ -128,19 +151,6 @@ internal sealed class NodeInbox
         }
         batch = null!;
         return false;
-    }
-
-    private Task WaitForDataAsync()
-    {
-        _readerSignal ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return _readerSignal.Task;
-    }
-
-    private void Signal()
-    {
-        var signal = _readerSignal;
-        _readerSignal = null;
-        signal?.TrySetResult();
     }
 
     private sealed class Port(int capacity)
