@@ -5,14 +5,20 @@ using Orleans.Runtime.Placement;
 namespace Dagger.Orleans.Placement;
 
 /// <summary>
-/// Where node grains go. The DAG grain passes each node's position in the spec through the request context, and
-/// the director deals nodes out over the compatible silos in turn, so a DAG's independent tasks spread over the
-/// cluster deterministically. (Device-aware choice of GPU or CPU silos plugs in here.)
+/// Where node grains go. The DAG grain passes each node's position in a topological order of the DAG (and the
+/// number of nodes) through the request context; the director cuts that order into one contiguous block per
+/// compatible silo. Neighbours in the DAG mostly share a silo, so most edges stay silo-local (a local hop is an
+/// inbox write, a remote one a serialised message), while a DAG's independent tasks still spread over the
+/// cluster. (Device-aware choice of GPU or CPU silos plugs in here.)
 /// </summary>
 [GenerateSerializer, Immutable, SuppressReferenceTracking]
 public sealed class NodePlacement : PlacementStrategy
 {
-    public const string NodeIndexKey = "dagger.node-index";
+    /// <summary>The node's position in the DAG's topological order.</summary>
+    public const string NodePositionKey = "dagger.node-position";
+
+    /// <summary>How many nodes the DAG has.</summary>
+    public const string NodeCountKey = "dagger.node-count";
 
     public static readonly NodePlacement Instance = new();
 }
@@ -27,9 +33,12 @@ internal sealed class NodePlacementDirector : IPlacementDirector
         var silos = context.GetCompatibleSilos(target);
         if (silos.Length == 0) throw new OrleansException($"no silo can host {target.GrainIdentity}");
         var ordered = silos.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToArray();
-        var index = target.RequestContextData is { } data && data.TryGetValue(NodePlacement.NodeIndexKey, out var value) && value is int i
-            ? i
-            : Random.Shared.Next(ordered.Length);
-        return Task.FromResult(ordered[index % ordered.Length]);
+        var data = target.RequestContextData;
+        var silo = data is not null
+            && data.TryGetValue(NodePlacement.NodePositionKey, out var p) && p is int position
+            && data.TryGetValue(NodePlacement.NodeCountKey, out var c) && c is int count && count > 0 && position >= 0 && position < count
+            ? ordered[(int)((long)position * ordered.Length / count)]
+            : ordered[Random.Shared.Next(ordered.Length)];
+        return Task.FromResult(silo);
     }
 }

@@ -46,13 +46,13 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
         LogSubmitted(logger, DagId, spec.Nodes.Count);
 
         var plans = DagPlanner.Plan(DagId, spec, _options.Window);
-        var index = spec.Nodes.Select((n, i) => (n.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        var position = DagPlanner.TopologicalOrder(spec).Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
         try
         {
             foreach (var group in DagPlanner.StartOrder(spec))
             {
                 if (_state.IsTerminal()) break;
-                await Task.WhenAll(group.Select(id => StartNode(plans[id], index[id])));
+                await Task.WhenAll(group.Select(id => StartNode(plans[id], position[id], spec.Nodes.Count)));
             }
         }
         catch (Exception e)
@@ -62,19 +62,21 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
         return new SubmitResult { DagId = DagId };
     }
 
-    private Task StartNode(NodePlan plan, int index)
+    private Task StartNode(NodePlan plan, int position, int count)
     {
         if (_nodes[plan.NodeId].State == NodeState.Pending)
             _nodes[plan.NodeId] = _nodes[plan.NodeId] with { State = NodeState.Running };
-        // The placement director reads the node's position to spread a DAG's nodes over the silos.
-        RequestContext.Set(NodePlacement.NodeIndexKey, index);
+        // The placement director reads the node's position to lay the DAG out over the silos.
+        RequestContext.Set(NodePlacement.NodePositionKey, position);
+        RequestContext.Set(NodePlacement.NodeCountKey, count);
         try
         {
             return Node(plan.NodeId).StartAsync(plan);
         }
         finally
         {
-            RequestContext.Remove(NodePlacement.NodeIndexKey);
+            RequestContext.Remove(NodePlacement.NodePositionKey);
+            RequestContext.Remove(NodePlacement.NodeCountKey);
         }
     }
 

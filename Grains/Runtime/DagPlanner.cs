@@ -48,4 +48,27 @@ internal static class DagPlanner
         foreach (var node in spec.Nodes) LevelOf(node.Id);
         return spec.Nodes.GroupBy(n => level[n.Id]).OrderBy(g => g.Key).Select(g => g.Select(n => n.Id).ToList()).ToList();
     }
+
+    /// <summary>
+    /// The nodes in an order where every producer comes before its consumers: depth first from each source, so a
+    /// chain's nodes stand next to each other (placement cuts this order into per-silo blocks).
+    /// </summary>
+    public static List<string> TopologicalOrder(DagSpec spec)
+    {
+        var consumers = spec.Edges.GroupBy(e => e.From).ToDictionary(g => g.Key, g => g.Select(e => e.To).ToList(), StringComparer.Ordinal);
+        var waiting = spec.Nodes.ToDictionary(n => n.Id, n => spec.Edges.Count(e => e.To == n.Id), StringComparer.Ordinal);
+        var order = new List<string>(spec.Nodes.Count);
+        var ready = new Stack<string>(spec.Nodes.Where(n => waiting[n.Id] == 0).Select(n => n.Id).Reverse());
+        while (ready.Count > 0)
+        {
+            var id = ready.Pop();
+            order.Add(id);
+            // Pushed in reverse so the first consumer is visited first.
+            foreach (var next in Enumerable.Reverse(consumers.GetValueOrDefault(id) ?? []))
+            {
+                if (--waiting[next] == 0) ready.Push(next);
+            }
+        }
+        return order;
+    }
 }
