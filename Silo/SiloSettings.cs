@@ -11,7 +11,7 @@ internal sealed class SiloSettings
     public int? PrimarySiloPort { get; set; }
     public string ClusterId { get; set; } = "dev";
     public string ServiceId { get; set; } = "dagger";
-    public int Window { get; set; } = 8;
+    public int Window { get; set; } = 32;
     public List<string> OperatorAssemblies { get; set; } = [];
 
     public static SiloSettings Bind(IConfiguration configuration, string profile)

@@ -45,7 +45,7 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
         DelayDeactivation(TimeSpan.MaxValue);
         LogSubmitted(logger, DagId, spec.Nodes.Count);
 
-        var plans = DagPlanner.Plan(DagId, spec, _options.Window);
+        var plans = DagPlanner.Plan(DagId, spec, _options.WindowFor(spec.EffectiveBatch));
         var position = DagPlanner.TopologicalOrder(spec).Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
         try
         {

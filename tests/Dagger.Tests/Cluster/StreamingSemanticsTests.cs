@@ -82,7 +82,7 @@ public sealed class StreamingSemanticsTests(TwoSiloCluster cluster)
             var emitted = status.Nodes.Single(n => n.NodeId == "src").Emitted;
             var received = status.Nodes.Single(n => n.NodeId == "slow").Received;
             // In flight per edge: a window of calls, an inbox of the same size, the batch in the operator and one in the source's buffer.
-            const int window = 8;
+            var window = new Dagger.Orleans.Runtime.DaggerOptions().WindowFor(batch);
             Assert.InRange(emitted - received, 0, (2 * window + 2) * batch);
         }
         finally

@@ -41,3 +41,16 @@ public sealed class DagPlannerTests
         Assert.All(plans.Values.SelectMany(p => p.Outputs), o => Assert.Equal("memory", o.Transport));
     }
 }
+
+public sealed class DaggerOptionsTests
+{
+    [Theory]
+    [InlineData(1024, 32)]
+    [InlineData(16, 32)]
+    [InlineData(65536, 8)]
+    [InlineData(1 << 20, 2)]
+    public void The_window_is_capped_so_a_window_of_large_batches_stays_within_its_byte_budget(int batch, int expected)
+    {
+        Assert.Equal(expected, new DaggerOptions().WindowFor(batch));
+    }
+}
