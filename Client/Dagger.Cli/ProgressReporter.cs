@@ -42,7 +42,7 @@ internal abstract class ProgressReporter
 
     private sealed class TerminalProgress : ProgressReporter
     {
-        private readonly IAnsiConsole _console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        private readonly IAnsiConsole _console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error), Interactive = InteractionSupport.Yes });
         private ProgressTask? _task;
 
         public override void Line(string text) => _console.MarkupLine($"[grey]dagger:[/] {Markup.Escape(text)}");
