@@ -113,7 +113,8 @@ internal sealed partial class NodeGrain(OperatorCatalog catalog, LocalInboxDirec
         _forced.Cancel();
         _stopProducing.Cancel();
         CloseInbox();
-        _output?.Discard();
+        // The output buffer is the pump's: it discards it when it sees the cancellation, so an operator still
+        // running cannot write into a buffer already back in the pool.
         if (_pump is { IsCompleted: false } pump)
         {
             // Give a cooperative operator a moment to see its token, so its last continuation does not outlive the activation.
@@ -164,16 +165,21 @@ internal sealed partial class NodeGrain(OperatorCatalog catalog, LocalInboxDirec
                 case LockstepOperator lockstep: await RunLockstepAsync(lockstep); break;
                 default: await RunInputsAsync(); break;
             }
-            if (_forced.IsCancellationRequested) return;
-            await FinishAsync();
+            if (!_forced.IsCancellationRequested) await FinishAsync();
         }
-        catch (Exception e) when (_forced.IsCancellationRequested && e is OperationCanceledException)
+        catch (Exception e) when (_forced.IsCancellationRequested)
         {
-            // Forceful cancellation: CancelAsync has already settled this node's state.
+            // Forceful cancellation already settled this node's state; what the operator threw on the way out
+            // (usually the cancellation itself) is only worth a debug line.
+            LogStoppedWith(logger, e, _plan!.DagId, _plan.NodeId);
         }
         catch (Exception e)
         {
             await FailAsync(e);
+        }
+        finally
+        {
+            if (_forced.IsCancellationRequested) _output?.Discard();
         }
     }
 
@@ -424,6 +430,9 @@ internal sealed partial class NodeGrain(OperatorCatalog catalog, LocalInboxDirec
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "DAG {DagId}: node {NodeId} stops: every consumer has finished")]
     private static partial void LogTornDown(ILogger logger, string dagId, string nodeId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "DAG {DagId}: node {NodeId} stopped by forceful cancellation")]
+    private static partial void LogStoppedWith(ILogger logger, Exception exception, string dagId, string nodeId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DAG {DagId}: node {NodeId} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string dagId, string nodeId);
