@@ -26,4 +26,7 @@ public sealed class ArgAttribute(string name) : Attribute
 
     /// <summary>For string arguments: the only values accepted.</summary>
     public string[]? Allowed { get; init; }
+
+    /// <summary>For numeric arguments: the smallest value accepted (NaN: no bound).</summary>
+    public double Minimum { get; init; } = double.NaN;
 }

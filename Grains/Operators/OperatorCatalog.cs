@@ -88,7 +88,8 @@ public sealed class OperatorCatalog : IOperatorCatalog
                 : target == typeof(bool) ? ArgKind.Boolean
                 : target == typeof(string) ? ArgKind.String
                 : throw new InvalidOperationException($"operator '{attribute.Name}': argument '{arg.Name}' has type {property.PropertyType.Name}; use double, float, long, int, bool or string");
-            args.Add((property, new ArgDescriptor(arg.Name, kind, arg.Required, arg.Description, arg.Allowed)));
+            args.Add((property, new ArgDescriptor(arg.Name, kind, arg.Required, arg.Description, arg.Allowed,
+                double.IsNaN(arg.Minimum) ? null : arg.Minimum)));
         }
         var min = attribute.MinInputs >= 0 ? attribute.MinInputs : prototype.DefaultMinInputs;
         var max = attribute.MaxInputs >= 0 ? attribute.MaxInputs : prototype.DefaultMaxInputs;

@@ -50,10 +50,15 @@ public sealed class MergeOperator : TransformOperator
 [Operator("sleep", Summary = "x, after waiting ms milliseconds (without blocking a thread)")]
 public sealed class SleepOperator : TransformOperator
 {
-    [Arg("ms", Required = true, Description = "milliseconds to wait per element")] public double Ms { get; set; }
+    [Arg("ms", Required = true, Minimum = 0, Description = "milliseconds to wait per element")] public double Ms { get; set; }
 
     public override async ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
     {
+        if (Ms <= 0)
+        {
+            output.Forward(input);
+            return;
+        }
         // Each element leaves as soon as its own wait is over, not when the whole batch is done.
         for (var i = 0; i < input.Count; i++)
         {

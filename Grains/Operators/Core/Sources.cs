@@ -33,12 +33,12 @@ public sealed class RangeOperator : SourceOperator
 
     [Arg("step", Description = "increment (default 1)")] public long Step { get; set; } = 1;
 
-    [Arg("count", Description = "how many elements; absent: endless")] public long? Count { get; set; }
+    [Arg("count", Minimum = 0, Description = "how many elements; absent: endless")] public long? Count { get; set; }
 
     [Arg("type", Description = "element type", Allowed = ["int64", "float64", "float32", "vector", "record"])]
     public string Type { get; set; } = "int64";
 
-    [Arg("width", Description = "floats per element when type is vector (default 4); element i is [x, x+1, ...]")]
+    [Arg("width", Minimum = 1, Description = "floats per element when type is vector (default 4); element i is [x, x+1, ...]")]
     public int Width { get; set; } = 4;
 
     public override ValueTask<bool> ProduceAsync(OutputBuffer output, CancellationToken cancellation)
@@ -81,12 +81,12 @@ public sealed class ConstantOperator : SourceOperator
 
     [Arg("value", Required = true, Description = "the value to emit")] public double Value { get; set; }
 
-    [Arg("count", Description = "how many elements; absent: endless")] public long? Count { get; set; }
+    [Arg("count", Minimum = 0, Description = "how many elements; absent: endless")] public long? Count { get; set; }
 
     [Arg("type", Description = "element type (default float64)", Allowed = ["int64", "float64", "float32", "vector", "record"])]
     public string Type { get; set; } = "float64";
 
-    [Arg("width", Description = "floats per element when type is vector (default 4)")]
+    [Arg("width", Minimum = 1, Description = "floats per element when type is vector (default 4)")]
     public int Width { get; set; } = 4;
 
     public override ValueTask<bool> ProduceAsync(OutputBuffer output, CancellationToken cancellation)

@@ -454,6 +454,23 @@ public class ValidatorTests
         Assert.Equal("node 'src': argument 'type' of operator 'range' must be one of int64, float64, float32, vector, record, not \"complex\"", problem);
     }
 
+    [Theory]
+    [InlineData("range", "count", "-1", "0")]
+    [InlineData("range", "width", "0", "1")]
+    [InlineData("sleep", "ms", "-5", "0")]
+    public void A_numeric_argument_below_its_minimum_is_refused_naming_the_bound(string op, string arg, string value, string minimum)
+    {
+        var source = op == "range" ? $$"""{ "id": "n", "op": "range", "args": { "{{arg}}": {{value}} } }""" : """{ "id": "s", "op": "range", "args": { "count": 1 } }""";
+        var nodes = op == "range"
+            ? $$"""[ {{source}}, { "id": "out", "op": "count" } ]"""
+            : $$"""[ {{source}}, { "id": "n", "op": "sleep", "args": { "ms": {{value}} } }, { "id": "out", "op": "count" } ]""";
+        var edges = op == "range" ? """[ { "from": "n", "to": "out" } ]""" : """[ { "from": "s", "to": "n" }, { "from": "n", "to": "out" } ]""";
+
+        var problem = SingleProblem($$"""{ "nodes": {{nodes}}, "edges": {{edges}} }""");
+
+        Assert.Equal($"node 'n': argument '{arg}' of operator '{op}' must be at least {minimum}, not {value}", problem);
+    }
+
     [Fact]
     public void A_spec_with_several_problems_reports_every_one()
     {
