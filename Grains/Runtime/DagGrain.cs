@@ -83,7 +83,10 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
     public async Task<DagStatus> GetStatusAsync()
     {
         if (_spec is null) throw NotFound();
-        if (!_state.IsTerminal())
+        // A run that has ended but is still stopping its nodes answers once they have stopped: only then are
+        // its node states and its sinks' results final.
+        if (_state.IsTerminal()) await _ended.Task;
+        else
         {
             var running = _nodes.Values.Where(n => n.State == NodeState.Running).Select(n => n.NodeId).ToList();
             var live = await Task.WhenAll(running.Select(id => Node(id).GetStatusAsync()));
@@ -101,9 +104,7 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
     {
         if (_spec is null) throw NotFound();
         if (maxWait > _options.MaxWait) maxWait = _options.MaxWait;
-        // A run that has ended but is still stopping its nodes is waited for in full: its status is final only then.
-        if (_state.IsTerminal()) await _ended.Task;
-        else await Task.WhenAny(_ended.Task, Task.Delay(maxWait));
+        if (!_state.IsTerminal()) await Task.WhenAny(_ended.Task, Task.Delay(maxWait));
         return await GetStatusAsync();
     }
 
