@@ -11,25 +11,39 @@ public enum ElementKind : byte { Int64, Float64, Float32, Vector, Record }
 /// records in an array. A final batch carries no elements and marks the end of the stream.
 /// </summary>
 /// <remarks>
-/// Marked <c>[Immutable]</c> so a batch travels by reference between grains of one silo. Whoever holds a batch
-/// must not write to it unless <see cref="IsExclusive"/>: a fanned-out batch is shared by every consumer on the
-/// silo, and writing into it would change what the others see. <see cref="Release"/> returns pooled buffers.
+/// Between grains of one silo a batch travels by reference (<see cref="BatchCopier"/> does not copy). Whoever
+/// holds a batch must not write to it unless <see cref="IsExclusive"/>: a fanned-out batch is shared by every
+/// consumer on the silo, and writing into it would change what the others see. <see cref="Release"/> returns
+/// pooled buffers. Across silos <see cref="BatchCodec"/> sends only the elements and reads them into a pooled
+/// buffer, which then belongs to its receiver alone.
 /// </remarks>
-[GenerateSerializer, Immutable]
+[Immutable]
 public sealed class Batch
 {
-    [Id(0)] public long Sequence { get; set; }
-    [Id(1)] public ElementKind Kind { get; private set; }
-    [Id(2)] public int Count { get; set; }
+    public long Sequence { get; set; }
+    public ElementKind Kind { get; private set; }
+    public int Count { get; set; }
     /// <summary>Floats per element for <see cref="ElementKind.Vector"/>; 1 otherwise.</summary>
-    [Id(3)] public int Width { get; private set; } = 1;
-    [Id(4)] public byte[]? Data { get; private set; }
-    [Id(5)] public Record[]? Records { get; private set; }
-    [Id(6)] public bool Final { get; private set; }
+    public int Width { get; private set; } = 1;
+    public byte[]? Data { get; private set; }
+    public Record[]? Records { get; private set; }
+    public bool Final { get; private set; }
 
-    // Not serialized: a copy that crossed a silo boundary is private to its receiver.
-    [NonSerialized] private int _holders;
-    [NonSerialized] private bool _pooled;
+    private int _holders;
+    private bool _pooled;
+
+    /// <summary>A batch as <see cref="BatchCodec"/> reads it off the wire: no holder until it arrives (see <see cref="AdoptIfReceivedCopy"/>).</summary>
+    internal static Batch Received(long sequence, ElementKind kind, int count, int width, bool final)
+    {
+        var batch = final ? EndOfStream(sequence) : Rent(kind, Math.Max(count, 1), width);
+        batch.Sequence = sequence;
+        batch.Count = count;
+        batch._holders = 0;
+        return batch;
+    }
+
+    /// <summary>The bytes of the elements (numeric kinds).</summary>
+    internal Span<byte> ElementBytes => Data.AsSpan(0, Count * ElementSize(Kind, Width));
 
     public static Batch EndOfStream(long sequence) => new() { Sequence = sequence, Final = true };
 
