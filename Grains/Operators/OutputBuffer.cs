@@ -57,29 +57,28 @@ public sealed class OutputBuffer
         FlushIfFull(b);
     }
 
-    /// <summary>Room for up to <paramref name="max"/> int64 elements in the current batch, to fill and then <see cref="Advance"/>.</summary>
-    public Span<long> NextInt64s(int max) => Room<long>(ElementKind.Int64, max);
-
-    /// <summary>Room for up to <paramref name="max"/> float64 elements in the current batch, to fill and then <see cref="Advance"/>.</summary>
-    public Span<double> NextFloat64s(int max) => Room<double>(ElementKind.Float64, max);
-
-    /// <summary>Room for up to <paramref name="max"/> float32 elements in the current batch, to fill and then <see cref="Advance"/>.</summary>
-    public Span<float> NextFloat32s(int max) => Room<float>(ElementKind.Float32, max);
-
-    /// <summary>Commits <paramref name="count"/> elements written into the span from the last <c>Next…s</c> call.</summary>
-    public void Advance(int count)
+    /// <summary>
+    /// Room for up to <paramref name="max"/> scalar elements (<c>long</c>, <c>double</c> or <c>float</c>) in the current
+    /// batch, to fill in place and then <see cref="Advance"/>: no call per element.
+    /// </summary>
+    public Span<T> Next<T>(int max) where T : unmanaged
     {
-        var b = _current ?? throw new InvalidOperationException("Advance without a Next…s call before it");
-        if (count < 0 || b.Count + count > BatchSize) throw new ArgumentOutOfRangeException(nameof(count));
-        b.Count += count;
-        FlushIfFull(b);
-    }
-
-    private Span<T> Room<T>(ElementKind kind, int max) where T : struct
-    {
+        var kind = typeof(T) == typeof(long) ? ElementKind.Int64
+            : typeof(T) == typeof(double) ? ElementKind.Float64
+            : typeof(T) == typeof(float) ? ElementKind.Float32
+            : throw new NotSupportedException($"{typeof(T).Name} is not a scalar element type (long, double or float)");
         var b = Current(kind, 1);
         var n = Math.Min(max, BatchSize - b.Count);
         return MemoryMarshal.Cast<byte, T>(b.Data.AsSpan()).Slice(b.Count, n);
+    }
+
+    /// <summary>Commits <paramref name="count"/> elements written into the span from the last <see cref="Next{T}"/> call.</summary>
+    public void Advance(int count)
+    {
+        var b = _current ?? throw new InvalidOperationException("Advance without a Next call before it");
+        if (count < 0 || b.Count + count > BatchSize) throw new ArgumentOutOfRangeException(nameof(count));
+        b.Count += count;
+        FlushIfFull(b);
     }
 
     /// <summary>Room for the next vector element, written in place (no copy); width is fixed per batch.</summary>

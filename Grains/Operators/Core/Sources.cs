@@ -1,3 +1,4 @@
+using System.Numerics;
 using Dagger.Orleans.Wire;
 
 namespace Dagger.Orleans.Operators.Core;
@@ -41,30 +42,26 @@ public sealed class RangeOperator : SourceOperator
     [Arg("width", Minimum = 1, Description = "floats per element when type is vector (default 4); element i is [x, x+1, ...]")]
     public int Width { get; set; } = 4;
 
+    private void Fill<T>(OutputBuffer output, int n) where T : unmanaged, INumber<T>
+    {
+        for (var done = 0; done < n;)
+        {
+            var room = output.Next<T>(n - done);
+            for (var j = 0; j < room.Length; j++) room[j] = T.CreateTruncating(Start + (_emitted + done + j) * Step);
+            output.Advance(room.Length);
+            done += room.Length;
+        }
+    }
+
     public override ValueTask<bool> ProduceAsync(OutputBuffer output, CancellationToken cancellation)
     {
         var n = (int)(Count is { } c ? Math.Min(BatchSize, c - _emitted) : BatchSize);
         switch (Type)
         {
-            // The common scalar types are written straight into the batch: no call per element.
-            case "int64":
-                for (var done = 0; done < n;)
-                {
-                    var room = output.NextInt64s(n - done);
-                    for (var j = 0; j < room.Length; j++) room[j] = Start + (_emitted + done + j) * Step;
-                    output.Advance(room.Length);
-                    done += room.Length;
-                }
-                break;
-            case "float32":
-                for (var done = 0; done < n;)
-                {
-                    var room = output.NextFloat32s(n - done);
-                    for (var j = 0; j < room.Length; j++) room[j] = Start + (_emitted + done + j) * Step;
-                    output.Advance(room.Length);
-                    done += room.Length;
-                }
-                break;
+            // The scalar types are written straight into the batch: no call per element.
+            case "int64": Fill<long>(output, n); break;
+            case "float64": Fill<double>(output, n); break;
+            case "float32": Fill<float>(output, n); break;
             default:
                 for (var i = 0; i < n; i++) SourceTypes.Write(output, Type, _emitted + i, Start + (_emitted + i) * Step, Width);
                 break;

@@ -66,6 +66,7 @@ public sealed class OperatorAllocationTests
 
     [Theory]
     [InlineData("int64")]
+    [InlineData("float64")]
     [InlineData("float32")]
     public void A_range_source_allocates_under_a_tenth_of_a_byte_per_element(string type)
     {
