@@ -21,10 +21,11 @@ public sealed class DaggerClient : IAsyncDisposable
     private readonly IHost? _host;
     private readonly IGrainFactory _grains;
 
-    private DaggerClient(IHost? host, IGrainFactory grains, IOperatorCatalog catalog, IReadOnlyCollection<string> transports)
+    private DaggerClient(IHost? host, IGrainFactory grains, IOperatorCatalog catalog, IReadOnlyCollection<string> transports, bool remote = false)
     {
         _host = host;
         _grains = grains;
+        IsRemote = remote;
         Catalog = catalog;
         Transports = transports;
     }
@@ -97,10 +98,8 @@ public sealed class DaggerClient : IAsyncDisposable
             host.Dispose();
             throw new ClusterFileException($"cannot join the cluster at {string.Join(", ", cluster.Gateways)} (cluster '{cluster.ClusterId}'): {e.Message}");
         }
-        return new DaggerClient(host, host.Services.GetRequiredService<IClusterClient>(), OperatorCatalog.FromLoadedAssemblies(), []) { _remote = true };
+        return new DaggerClient(host, host.Services.GetRequiredService<IClusterClient>(), OperatorCatalog.FromLoadedAssemblies(), [], remote: true);
     }
-
-    private bool _remote;
 
     /// <summary>How long <see cref="ConnectAsync"/> tries to reach a gateway.</summary>
     public static TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
@@ -113,12 +112,12 @@ public sealed class DaggerClient : IAsyncDisposable
     public IReadOnlyList<string> Validate(DagSpec spec) => DagValidator.Validate(spec, Catalog, Transports);
 
     /// <summary>True for a client of a remote cluster: the cluster validates what it is sent.</summary>
-    public bool IsRemote => _remote;
+    public bool IsRemote { get; }
 
     /// <summary>Validates and starts a run. Throws <see cref="DagSpecException"/> listing every problem when the spec is refused.</summary>
     public async Task<DagRun> SubmitAsync(DagSpec spec, string? dagId = null)
     {
-        var problems = _remote ? [] : Validate(spec);
+        var problems = IsRemote ? [] : Validate(spec);
         if (problems.Count > 0) throw new DagSpecException(problems);
         dagId ??= NewDagId();
         var result = await _grains.GetGrain<IDagGrain>(dagId).SubmitAsync(spec);

@@ -31,7 +31,7 @@ internal static class AllocBreakdown
         sb.AppendLine("|---|---|---|---|---|---|---|---|");
         var typeSections = new StringBuilder();
 
-        foreach (var name in Configs.All.Where(o.Only.Contains))
+        foreach (var name in Configs.All.Where(o.Only.Contains).Where(n => n != Configs.OrleansStreams)) // streams: chain mode only
         {
             IChainTarget target = name switch
             {

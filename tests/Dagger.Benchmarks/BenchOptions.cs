@@ -20,7 +20,13 @@ internal sealed record BenchOptions
           --warmup-max S   cap on the warm-up per configuration
           --factor F       the scale factor (default 1.5, exact in float32; try 1.0001 for the float64 path)
           --scalar-baseline  the Dataflow stages multiply with a scalar loop instead of Dagger's Vector<float> loop
-          --only LIST      comma-separated subset of: dataflow, embedded, two-silo
+          --only LIST      comma-separated subset of: dataflow, embedded, two-silo, orleans-streams
+          --stream-elements N  elements per measured run for orleans-streams only (default: --elements); its warm-up
+                           runs are <= 2M as for the others
+          --stream-window W    orleans-streams: batches the source may have un-acked by the sink (default 1024; 64 ran ~3x slower,
+                           2048-4096 no faster, with more gen1/gen2 GCs)
+          --stream-queues Q    orleans-streams: memory stream queues (default 8, Orleans' default)
+          --stream-poll-ms P   orleans-streams: pulling agent poll period in ms (default 1; Orleans' default is 100)
           --profile        after measuring, also run the alloc breakdown (chain mode)
           --out FILE       where the Markdown report goes (default tests/Dagger.Benchmarks/results/<mode>-latest.md)
           --no-write       print only, write no report file
@@ -31,6 +37,10 @@ internal sealed record BenchOptions
     public int Batch { get; init; } = 1024;
     public int Repeat { get; init; } = 3;
     public int Hops { get; init; } = 5;
+    public long? StreamElements { get; init; }
+    public int StreamWindow { get; init; } = 1024;
+    public int StreamQueues { get; init; } = 8;
+    public double StreamPollMs { get; init; } = 1;
     public double WarmupSeconds { get; init; } = 5;
     public double WarmupMaxSeconds { get; init; } = 25;
     public HashSet<string> Only { get; init; } = [.. Configs.All];
@@ -56,6 +66,10 @@ internal sealed record BenchOptions
                 "--batch" => o with { Batch = checked((int)ParseCount(Value(), "--batch")) },
                 "--repeat" => o with { Repeat = checked((int)ParseCount(Value(), "--repeat")) },
                 "--hops" => o with { Hops = checked((int)ParseCount(Value(), "--hops", allowZero: true)) },
+                "--stream-elements" => o with { StreamElements = ParseCount(Value(), "--stream-elements") },
+                "--stream-window" => o with { StreamWindow = checked((int)ParseCount(Value(), "--stream-window")) },
+                "--stream-queues" => o with { StreamQueues = checked((int)ParseCount(Value(), "--stream-queues")) },
+                "--stream-poll-ms" => o with { StreamPollMs = ParseSeconds(Value(), "--stream-poll-ms") },
                 "--warmup" => o with { WarmupSeconds = ParseSeconds(Value(), "--warmup") },
                 "--warmup-max" => o with { WarmupMaxSeconds = ParseSeconds(Value(), "--warmup-max") },
                 "--factor" => o with { Factor = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var f) ? f : throw new UsageException("--factor: not a number") },
@@ -101,8 +115,9 @@ internal static class Configs
     public const string Dataflow = "dataflow";
     public const string Embedded = "embedded";
     public const string TwoSilo = "two-silo";
+    public const string OrleansStreams = "orleans-streams";
 
-    public static readonly string[] All = [Dataflow, Embedded, TwoSilo];
+    public static readonly string[] All = [Dataflow, Embedded, TwoSilo, OrleansStreams];
 }
 
 internal sealed class UsageException(string? message) : Exception(message ?? "");

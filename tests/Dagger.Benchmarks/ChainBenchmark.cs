@@ -35,6 +35,16 @@ internal static class ChainBenchmark
             await using var twoSilo = await DaggerChain.StartTwoSilosAsync();
             report.Add(await WarmUpAndMeasureAsync(twoSilo, o));
         }
+        if (o.Only.Contains(Configs.OrleansStreams))
+        {
+            // Same chain, Orleans memory streams between plain grains; optionally over fewer elements (it is ~100x slower).
+            var so = o with { Elements = o.StreamElements ?? o.Elements };
+            await using var streams = await StreamsChain.StartAsync(o.StreamWindow, o.StreamQueues, o.StreamPollMs);
+            var result = await WarmUpAndMeasureAsync(streams, so);
+            if (so.Elements != o.Elements)
+                result.Notes.Add($"measured runs of {so.Elements:N0} elements (--stream-elements), not {o.Elements:N0}: rates are per second, so the columns still compare");
+            report.Add(result);
+        }
         if (dataflow is not null && baseline is not null && o.Only.Count > 1)
         {
             var before = baseline.MedianElementsPerSecond;

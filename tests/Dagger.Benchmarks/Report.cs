@@ -41,6 +41,29 @@ internal sealed class Report(BenchOptions options)
                "[wall-clock medians; B/el = whole-process allocation per element]";
     }
 
+    /// <summary>What the orleans-streams row says about the product's own data path, when it ran beside one.</summary>
+    public string? TransportChoice()
+    {
+        var streams = _results.FirstOrDefault(r => r.Name == Configs.OrleansStreams);
+        if (streams is null) return null;
+        var s = streams.MedianElementsPerSecond;
+        var parts = _results.Where(r => r.Name is Configs.Embedded or Configs.TwoSilo)
+            .Select(r => $"Dagger {r.Name} ({(r.Name == Configs.Embedded ? "silo-local inbox writes" : "grain calls between silos")}) ran {r.MedianElementsPerSecond / s:F0}x as fast "
+                + $"({Meps(r.MedianElementsPerSecond)} vs {Meps(s)} M el/s) and allocated {(r.MedianBytesPerElement > 0 ? streams.MedianBytesPerElement / r.MedianBytesPerElement : double.PositiveInfinity):F0}x less per element "
+                + $"({r.MedianBytesPerElement:F2} vs {streams.MedianBytesPerElement:F0} B/el)")
+            .ToArray();
+        var daggerFaster = _results.Where(r => r.Name is Configs.Embedded or Configs.TwoSilo).All(r => r.MedianElementsPerSecond > s);
+        var baseline = Baseline?.MedianElementsPerSecond;
+        var ratio = baseline is { } b ? $" (ratio {s / b:F3} to Dataflow)" : "";
+        return parts.Length == 0
+            ? $"Orleans memory streams ran {Meps(s)} M el/s{ratio}; run it beside embedded or two-silo to compare with the product's data path."
+            : $"Orleans memory streams on one silo ran {Meps(s)} M el/s{ratio}, with flow control of our own, since they have none. {string.Join("; ", parts)}. "
+                + "Memory streams serialize every event into a queue grain and deserialize it out of a pulling agent's cache at every hop, even inside one silo; "
+                + (daggerFaster
+                    ? "so the product's own path, not Orleans memory streams, is the better `memory` transport, by this measurement."
+                    : "here memory streams were not slower than every Dagger configuration: the product's choice is not supported by this run.");
+    }
+
     public string Markdown()
     {
         var o = options;
@@ -83,6 +106,11 @@ internal sealed class Report(BenchOptions options)
             {
                 sb.AppendLine(CultureInfo.InvariantCulture, $"- **{r.Name}**: {r.Description}; warm-up {r.WarmupRuns} runs in {r.WarmupSeconds:F1} s ({r.WarmupEnd}).");
                 foreach (var note in r.Notes) sb.AppendLine(CultureInfo.InvariantCulture, $"  - {note}");
+            }
+            if (TransportChoice() is { } choice)
+            {
+                sb.AppendLine();
+                sb.AppendLine(CultureInfo.InvariantCulture, $"Transport choice: {choice}");
             }
             sb.AppendLine();
             sb.AppendLine("How to read it:");
