@@ -89,7 +89,7 @@ internal sealed class Report(BenchOptions options)
             foreach (var r in _results)
             {
                 var median = r.MedianElementsPerSecond;
-                var ratio = baseline is { } b && r.Name != Configs.Dataflow ? (median / b).ToString("F2", CultureInfo.InvariantCulture) : "1 (baseline)";
+                var ratio = baseline is { } b && r.Name != Configs.Dataflow ? (median / b).ToString("F2", CultureInfo.InvariantCulture) : r.Name == Configs.Dataflow ? "1 (baseline)" : "– (no dataflow run)";
                 var dag = r.MedianDagElementsPerSecond is { } d ? Meps(d) : "–";
                 var usPerBatchHop = o.Hops > 0 ? (o.Elements / median / batches / o.Hops * 1e6).ToString("F2", CultureInfo.InvariantCulture) : "–";
                 var wall = string.Join(" / ", r.Samples.Select(s => s.WallSeconds.ToString("F3", CultureInfo.InvariantCulture)));
