@@ -7,13 +7,24 @@ using Microsoft.Extensions.Logging;
 // `dotnet run --project Silo [-- --profile NAME]`: a silo on this machine. Profiles are appsettings.{profile}.json
 // files beside this one; later profiles (NATS/MQTT transports, Azure storage, Kubernetes) add sections there.
 // Any setting can also be given on the command line, e.g. --Dagger:Silo:SiloPort=11113.
-var builder = Host.CreateApplicationBuilder(args);
+// Settings files sit beside the binary, whatever folder the silo is started from (`dotnet run --project Silo`).
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var profile = builder.Configuration["profile"] ?? Environment.GetEnvironmentVariable("DAGGER_PROFILE") ?? "localhost";
-builder.Configuration.AddJsonFile($"appsettings.{profile}.json", optional: profile == "localhost");
-// Command-line settings win over the profile.
-builder.Configuration.AddCommandLine(args);
+SiloSettings settings;
+try
+{
+    builder.Configuration.AddJsonFile($"appsettings.{profile}.json", optional: profile == "localhost");
+    // Command-line settings win over the profile.
+    builder.Configuration.AddCommandLine(args);
+    settings = SiloSettings.Bind(builder.Configuration, profile);
+}
+catch (Exception e) when (e is FileNotFoundException or InvalidOperationException or InvalidDataException)
+{
+    // A bad profile or setting stops the silo before it starts, saying which.
+    Console.Error.WriteLine($"dagger silo: {e.Message}");
+    return 2;
+}
 builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-var settings = SiloSettings.Bind(builder.Configuration, profile);
 
 builder.UseOrleans(silo =>
 {
@@ -33,3 +44,4 @@ await host.StartAsync();
 // One line that scripts and tests wait for.
 Console.Error.WriteLine($"dagger silo ready: profile {profile}, cluster {settings.ClusterId}, silo port {settings.SiloPort}, gateway port {settings.GatewayPort}");
 await host.WaitForShutdownAsync();
+return 0;

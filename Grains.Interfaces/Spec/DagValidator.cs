@@ -96,6 +96,8 @@ public static partial class DagValidator
             }
             if (arg.Minimum is { } minimum && value.ValueKind == JsonValueKind.Number && value.GetDouble() < minimum)
                 problems.Add($"node '{node.Id}': argument '{arg.Name}' of operator '{op.Name}' must be at least {minimum.ToString(System.Globalization.CultureInfo.InvariantCulture)}, not {value.GetRawText()}");
+            if (arg.Maximum is { } maximum && value.ValueKind == JsonValueKind.Number && value.GetDouble() > maximum)
+                problems.Add($"node '{node.Id}': argument '{arg.Name}' of operator '{op.Name}' must be at most {maximum.ToString(System.Globalization.CultureInfo.InvariantCulture)}, not {value.GetRawText()}");
             if (arg.Allowed is { } allowed && !allowed.Contains(value.GetString()!))
                 problems.Add($"node '{node.Id}': argument '{arg.Name}' of operator '{op.Name}' must be one of {string.Join(", ", allowed)}, not \"{value.GetString()}\"");
         }

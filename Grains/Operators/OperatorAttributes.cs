@@ -29,4 +29,7 @@ public sealed class ArgAttribute(string name) : Attribute
 
     /// <summary>For numeric arguments: the smallest value accepted (NaN: no bound).</summary>
     public double Minimum { get; init; } = double.NaN;
+
+    /// <summary>For numeric arguments: the largest value accepted (NaN: no bound beyond the property's type).</summary>
+    public double Maximum { get; init; } = double.NaN;
 }

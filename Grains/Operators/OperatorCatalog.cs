@@ -88,8 +88,11 @@ public sealed class OperatorCatalog : IOperatorCatalog
                 : target == typeof(bool) ? ArgKind.Boolean
                 : target == typeof(string) ? ArgKind.String
                 : throw new InvalidOperationException($"operator '{attribute.Name}': argument '{arg.Name}' has type {property.PropertyType.Name}; use double, float, long, int, bool or string");
+            // A bound the property's own type sets is a bound too: 1e10 does not fit an int.
+            var typeMin = target == typeof(int) ? int.MinValue : target == typeof(float) ? float.MinValue : (double?)null;
+            var typeMax = target == typeof(int) ? int.MaxValue : target == typeof(float) ? float.MaxValue : (double?)null;
             args.Add((property, new ArgDescriptor(arg.Name, kind, arg.Required, arg.Description, arg.Allowed,
-                double.IsNaN(arg.Minimum) ? null : arg.Minimum)));
+                double.IsNaN(arg.Minimum) ? typeMin : arg.Minimum, double.IsNaN(arg.Maximum) ? typeMax : arg.Maximum)));
         }
         var min = attribute.MinInputs >= 0 ? attribute.MinInputs : prototype.DefaultMinInputs;
         var max = attribute.MaxInputs >= 0 ? attribute.MaxInputs : prototype.DefaultMaxInputs;

@@ -57,12 +57,24 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
         }
         catch (Exception e)
         {
-            await FailAsync($"starting the DAG failed: {e.GetType().Name}: {e.Message}");
+            await FailAsync($"starting the DAG failed: {e.Message}");
         }
         return new SubmitResult { DagId = DagId };
     }
 
-    private Task StartNode(NodePlan plan, int position, int count)
+    private async Task StartNode(NodePlan plan, int position, int count)
+    {
+        try
+        {
+            await StartNodeAsync(plan, position, count);
+        }
+        catch (Exception e)
+        {
+            throw new InvalidOperationException($"node '{plan.NodeId}' (operator '{plan.Op}') could not start: {e.Message}", e);
+        }
+    }
+
+    private Task StartNodeAsync(NodePlan plan, int position, int count)
     {
         if (_nodes[plan.NodeId].State == NodeState.Pending)
             _nodes[plan.NodeId] = _nodes[plan.NodeId] with { State = NodeState.Running };

@@ -472,6 +472,17 @@ public class ValidatorTests
     }
 
     [Fact]
+    public void An_integer_argument_too_large_for_its_operator_is_refused_naming_the_bound()
+    {
+        var problem = SingleProblem("""
+            { "nodes": [ { "id": "n", "op": "range", "args": { "type": "vector", "width": 10000000000 } }, { "id": "out", "op": "count" } ],
+              "edges": [ { "from": "n", "to": "out" } ] }
+            """);
+
+        Assert.Equal("node 'n': argument 'width' of operator 'range' must be at most 2147483647, not 10000000000", problem);
+    }
+
+    [Fact]
     public void A_spec_with_several_problems_reports_every_one()
     {
         var problems = Problems("""
