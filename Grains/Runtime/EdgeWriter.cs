@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Dagger.Orleans.Wire;
 
 namespace Dagger.Orleans.Runtime;
@@ -19,6 +20,8 @@ internal sealed class EdgeWriter(INodeGrain consumer, string consumerKey, Output
     /// <summary>True once the consumer said it needs nothing more.</summary>
     public bool Closed { get; set; }
 
+    // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendAsync(Batch batch)
     {
         if (Closed)

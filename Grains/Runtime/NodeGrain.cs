@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Text.Json;
 using Dagger.Orleans.Operators;
@@ -233,6 +234,8 @@ internal sealed partial class NodeGrain(OperatorCatalog catalog, LocalInboxDirec
         }
     }
 
+    // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ProcessAsync(int port, Batch batch)
     {
         if (_operator is SinkOperator sink)
@@ -303,6 +306,8 @@ internal sealed partial class NodeGrain(OperatorCatalog catalog, LocalInboxDirec
         }
     }
 
+    // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask EmitReadyAsync()
     {
         var output = _output!;
@@ -318,6 +323,8 @@ internal sealed partial class NodeGrain(OperatorCatalog catalog, LocalInboxDirec
         }
     }
 
+    // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask EmitAsync(Batch batch)
     {
         if (_forced.IsCancellationRequested)

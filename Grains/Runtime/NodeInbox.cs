@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Dagger.Orleans.Wire;
 
 namespace Dagger.Orleans.Runtime;
@@ -64,6 +65,8 @@ internal sealed class NodeInbox
         return WriteWhenRoomAsync(room, port, batch);
     }
 
+    // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask WriteWhenRoomAsync(Task room, int port, Batch batch)
     {
         await room;
@@ -71,6 +74,8 @@ internal sealed class NodeInbox
     }
 
     /// <summary>The next batch of <paramref name="port"/> in sequence order (a final batch marks the end), or null once the inbox is closed.</summary>
+    // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Batch?> ReadAsync(int port)
     {
         while (true)
@@ -87,6 +92,8 @@ internal sealed class NodeInbox
     }
 
     /// <summary>The next batch of any port, taking ports in turn so no input starves; null once every port has ended or the inbox is closed.</summary>
+    // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<(int Port, Batch Batch)?> ReadAnyAsync()
     {
         while (true)
