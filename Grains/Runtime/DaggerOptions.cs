@@ -26,6 +26,9 @@ public sealed class DaggerOptions
     /// <summary>How long <see cref="IDagGrain.WaitAsync"/> may hold a call open (kept well under the grain call timeout).</summary>
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a forceful cancel waits for a node's operator to notice its token before the activation goes.</summary>
+    public TimeSpan CancelGrace { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Paths of extra assemblies with user operators, loaded at silo start.</summary>
     public List<string> OperatorAssemblies { get; } = [];
 }

@@ -5,6 +5,7 @@ using Dagger.Orleans.Operators;
 using Dagger.Orleans.Placement;
 using Dagger.Orleans.Wire;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace Dagger.Orleans.Runtime;
@@ -16,7 +17,8 @@ namespace Dagger.Orleans.Runtime;
 /// </summary>
 [Reentrant]
 [NodePlacement]
-internal sealed partial class NodeGrain(OperatorCatalog catalog, LocalInboxDirectory localInboxes, ILogger<NodeGrain> logger) : Grain, INodeGrain
+internal sealed partial class NodeGrain(
+    OperatorCatalog catalog, LocalInboxDirectory localInboxes, IOptions<DaggerOptions> options, ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
     private NodePlan? _plan;
     private DaggerOperator? _operator;
@@ -119,7 +121,7 @@ internal sealed partial class NodeGrain(OperatorCatalog catalog, LocalInboxDirec
         if (_pump is { IsCompleted: false } pump)
         {
             // Give a cooperative operator a moment to see its token, so its last continuation does not outlive the activation.
-            await Task.WhenAny(pump, Task.Delay(TimeSpan.FromSeconds(1)));
+            await Task.WhenAny(pump, Task.Delay(options.Value.CancelGrace));
         }
         DelayDeactivation(TimeSpan.Zero);
         DeactivateOnIdle();
