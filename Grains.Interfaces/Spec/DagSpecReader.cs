@@ -147,7 +147,7 @@ public static class DagSpecReader
         long? maxEvals = null;
         if (element.TryGetProperty("max_evals", out var maxElement))
         {
-            if (maxElement.ValueKind == JsonValueKind.Number && maxElement.TryGetInt64(out var m)) maxEvals = m;
+            if (JsonIntegers.TryGet(maxElement, out var m)) maxEvals = m;
             else problems.Add($"{where}: field 'max_evals' must be a positive integer, not {Describe(maxElement)}");
         }
 
@@ -209,7 +209,7 @@ public static class DagSpecReader
 
     private static int? ReadInt(JsonElement element, string where, List<string> problems)
     {
-        if (element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var value)) return value;
+        if (JsonIntegers.TryGetInt32(element, out var value)) return value;
         problems.Add($"{where}: must be an integer, not {Describe(element)}");
         return null;
     }

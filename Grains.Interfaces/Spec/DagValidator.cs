@@ -84,7 +84,7 @@ public static partial class DagValidator
             var ok = arg.Kind switch
             {
                 ArgKind.Number => value.ValueKind == JsonValueKind.Number,
-                ArgKind.Integer => value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _),
+                ArgKind.Integer => JsonIntegers.TryGet(value, out _),
                 ArgKind.String => value.ValueKind == JsonValueKind.String,
                 ArgKind.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
                 _ => false,

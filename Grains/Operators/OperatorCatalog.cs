@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using Dagger.Orleans.Spec;
 
 namespace Dagger.Orleans.Operators;
 
@@ -66,8 +67,8 @@ public sealed class OperatorCatalog : IOperatorCatalog
             var target = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             object converted = target == typeof(double) ? value.GetDouble()
                 : target == typeof(float) ? value.GetSingle()
-                : target == typeof(long) ? value.GetInt64()
-                : target == typeof(int) ? value.GetInt32()
+                : target == typeof(long) ? JsonIntegers.TryGet(value, out var l) ? l : throw new FormatException($"argument '{arg.Name}': {value.GetRawText()} is not an integer")
+                : target == typeof(int) ? JsonIntegers.TryGetInt32(value, out var i) ? i : throw new FormatException($"argument '{arg.Name}': {value.GetRawText()} is not a 32-bit integer")
                 : target == typeof(bool) ? value.GetBoolean()
                 : value.GetString()!;
             property.SetValue(instance, converted);

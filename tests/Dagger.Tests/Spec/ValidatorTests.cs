@@ -483,6 +483,19 @@ public class ValidatorTests
     }
 
     [Fact]
+    public void Integers_written_as_whole_floats_are_integers()
+    {
+        var spec = ReadValid("""
+            { "defaults": { "batch": 64.0 },
+              "nodes": [ { "id": "src", "op": "range", "args": { "start": 1.0, "count": 3e0 }, "max_evals": 2.0 }, { "id": "out", "op": "collect" } ],
+              "edges": [ { "from": "src", "to": "out", "port": 0.0 } ] }
+            """);
+
+        Assert.Equal(64, spec.Batch);
+        Assert.Equal(2, spec.Nodes[0].MaxEvals);
+    }
+
+    [Fact]
     public void A_spec_with_several_problems_reports_every_one()
     {
         var problems = Problems("""
