@@ -54,11 +54,11 @@ public static class DagSpecReader
         ReportUnknownFields(root, TopLevelFields, "spec", problems);
 
         string? name = null;
-        if (root.TryGetProperty("name", out var nameElement)) name = ReadString(nameElement, "name", problems);
+        if (TryGetOptional(root, "name", out var nameElement)) name = ReadString(nameElement, "name", problems);
 
         string? transport = null;
         int? batch = null;
-        if (root.TryGetProperty("defaults", out var defaults))
+        if (TryGetOptional(root, "defaults", out var defaults))
         {
             if (defaults.ValueKind != JsonValueKind.Object)
             {
@@ -67,8 +67,8 @@ public static class DagSpecReader
             else
             {
                 ReportUnknownFields(defaults, DefaultsFields, "defaults", problems);
-                if (defaults.TryGetProperty("transport", out var t)) transport = ReadString(t, "defaults.transport", problems);
-                if (defaults.TryGetProperty("batch", out var b)) batch = ReadInt(b, "defaults.batch", problems);
+                if (TryGetOptional(defaults, "transport", out var t)) transport = ReadString(t, "defaults.transport", problems);
+                if (TryGetOptional(defaults, "batch", out var b)) batch = ReadInt(b, "defaults.batch", problems);
             }
         }
 
@@ -92,7 +92,7 @@ public static class DagSpecReader
         }
 
         var edges = new List<EdgeSpec>();
-        if (root.TryGetProperty("edges", out var edgesElement))
+        if (TryGetOptional(root, "edges", out var edgesElement))
         {
             if (edgesElement.ValueKind != JsonValueKind.Array)
             {
@@ -131,7 +131,7 @@ public static class DagSpecReader
         else problems.Add($"{where}: missing field 'op'");
 
         var args = "{}";
-        if (element.TryGetProperty("args", out var argsElement))
+        if (TryGetOptional(element, "args", out var argsElement))
         {
             if (argsElement.ValueKind == JsonValueKind.Object)
             {
@@ -142,10 +142,10 @@ public static class DagSpecReader
         }
 
         string? device = null;
-        if (element.TryGetProperty("device", out var deviceElement)) device = ReadString(deviceElement, $"{where}: field 'device'", problems);
+        if (TryGetOptional(element, "device", out var deviceElement)) device = ReadString(deviceElement, $"{where}: field 'device'", problems);
 
         long? maxEvals = null;
-        if (element.TryGetProperty("max_evals", out var maxElement))
+        if (TryGetOptional(element, "max_evals", out var maxElement))
         {
             if (JsonIntegers.TryGet(maxElement, out var m)) maxEvals = m;
             else problems.Add($"{where}: field 'max_evals' must be a positive integer, not {Describe(maxElement)}");
@@ -172,12 +172,16 @@ public static class DagSpecReader
         ReportUnknownFields(element, EdgeFields, where, problems);
 
         var port = 0;
-        if (element.TryGetProperty("port", out var p)) port = ReadInt(p, $"{where}: field 'port'", problems) ?? 0;
-        if (element.TryGetProperty("transport", out var tr)) transport = ReadString(tr, $"{where}: field 'transport'", problems);
+        if (TryGetOptional(element, "port", out var p)) port = ReadInt(p, $"{where}: field 'port'", problems) ?? 0;
+        if (TryGetOptional(element, "transport", out var tr)) transport = ReadString(tr, $"{where}: field 'transport'", problems);
 
         if (from is null || to is null) return null;
         return new EdgeSpec { From = from, To = to, Port = port, Transport = transport };
     }
+
+    /// <summary>An optional field: absent and <c>null</c> mean the same (writers that serialise every property emit nulls).</summary>
+    private static bool TryGetOptional(JsonElement element, string name, out JsonElement value) =>
+        element.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
 
     private static void ReportUnknownFields(JsonElement element, string[] known, string where, List<string> problems)
     {

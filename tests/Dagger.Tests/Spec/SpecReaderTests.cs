@@ -122,6 +122,22 @@ public class SpecReaderTests
     }
 
     [Fact]
+    public void Optional_fields_given_as_null_mean_their_defaults()
+    {
+        var spec = ReadValid("""
+            { "name": null, "defaults": { "transport": null, "batch": null },
+              "nodes": [ { "id": "src", "op": "range", "args": null, "device": null, "max_evals": null }, { "id": "out", "op": "collect" } ],
+              "edges": [ { "from": "src", "to": "out", "port": null, "transport": null } ] }
+            """);
+
+        Assert.Null(spec.Name);
+        Assert.Equal(1024, spec.EffectiveBatch);
+        Assert.Equal("memory", spec.TransportOf(spec.Edges[0]));
+        Assert.Null(spec.Nodes[0].MaxEvals);
+        Assert.Equal("{}", spec.Nodes[0].ArgsJson);
+    }
+
+    [Fact]
     public void A_top_level_that_is_not_an_object_is_refused()
     {
         var problems = new List<string>();
