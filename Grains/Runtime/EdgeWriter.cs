@@ -5,14 +5,14 @@ namespace Dagger.Orleans.Runtime;
 
 /// <summary>
 /// The producer side of a <c>memory</c> edge. When the consumer's activation is on this silo, batches go
-/// straight into its inbox, which makes the producer wait while the inbox is full. Otherwise each batch is a
-/// grain call, with at most <c>window</c> calls in flight; a call completes when the consumer has a slot for the
-/// batch, so a slow consumer keeps the window full and the producer waits. Either way memory per edge is
-/// bounded by window + inbox batches.
+/// straight into its inbox, which makes the producer wait while the inbox is full. Otherwise they go by grain
+/// calls (<see cref="RemoteBatchSender"/>), each completing when the consumer has a slot for its batches, so a
+/// slow consumer keeps the calls out and the producer waits. Either way memory per edge is bounded by about
+/// two windows of batches.
 /// </summary>
 internal sealed class EdgeWriter(INodeGrain consumer, string consumerKey, OutputEdge edge, int window, LocalInboxDirectory local)
 {
-    private readonly Queue<ValueTask> _inFlight = new();
+    private readonly RemoteBatchSender _remote = new(consumer, edge.Port, maxCalls: Math.Max(1, window / 8), maxGroup: Math.Min(8, window));
     private NodeInbox? _localInbox;
 
     public OutputEdge Edge { get; } = edge;
@@ -36,14 +36,8 @@ internal sealed class EdgeWriter(INodeGrain consumer, string consumerKey, Output
             await inbox.WriteAsync(Edge.Port, batch);
             return;
         }
-        var call = consumer.PushAsync(Edge.Port, batch);
-        if (call.IsCompletedSuccessfully) return;
-        _inFlight.Enqueue(call);
-        while (_inFlight.Count >= window) await _inFlight.Dequeue();
+        await _remote.SendAsync(batch);
     }
 
-    public async Task DrainAsync()
-    {
-        while (_inFlight.Count > 0) await _inFlight.Dequeue();
-    }
+    public Task DrainAsync() => _remote.DrainAsync();
 }

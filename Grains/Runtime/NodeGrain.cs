@@ -78,6 +78,11 @@ internal sealed partial class NodeGrain(
         return _inbox.WriteAsync(port, batch);
     }
 
+    public async ValueTask PushManyAsync(int port, Batch[] batches)
+    {
+        foreach (var batch in batches) await PushAsync(port, batch);
+    }
+
     public Task ConsumerFinishedAsync(string toNode, int port)
     {
         if (_plan is null)

@@ -39,3 +39,25 @@ public sealed class TagOperator : TransformOperator
         return ValueTask.CompletedTask;
     }
 }
+
+/// <summary>Emits <see cref="Count"/> numbers at once, then stays quiet until cancelled, without ending its stream.</summary>
+[Operator("burst")]
+public sealed class BurstOperator : SourceOperator
+{
+    private bool _done;
+
+    [Arg("count", Required = true)] public long Count { get; set; }
+
+    public override async ValueTask<bool> ProduceAsync(OutputBuffer output, CancellationToken cancellation)
+    {
+        if (_done)
+        {
+            await Task.Delay(Timeout.Infinite, cancellation);
+            return false;
+        }
+        for (var i = 0; i < Count; i++) output.WriteInt64(i);
+        output.Flush();
+        _done = true;
+        return true;
+    }
+}

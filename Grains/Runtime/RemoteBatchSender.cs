@@ -1,0 +1,76 @@
+using Dagger.Orleans.Wire;
+
+namespace Dagger.Orleans.Runtime;
+
+/// <summary>
+/// Sends an edge's batches to a consumer on another silo. While fewer than <c>maxCalls</c> calls are in flight a
+/// batch goes out at once, alone; once they are all in flight, batches wait and the next call carries every
+/// one that piled up (up to <c>maxGroup</c>), so under load one message moves many batches — a message across
+/// silos costs the same few microseconds whether it carries one batch or eight. A call completes when the
+/// consumer's inbox has a slot for each of its batches: the producer waits when all calls are out and a group
+/// is full, which bounds the edge to maxCalls × maxGroup batches in flight.
+/// </summary>
+/// <remarks>Used only from the producer's activation (its pump and call continuations, on its scheduler).</remarks>
+internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCalls, int maxGroup)
+{
+    private readonly Queue<Task> _calls = new();
+    private readonly List<Batch> _pending = [];
+
+    public async ValueTask SendAsync(Batch batch)
+    {
+        _pending.Add(batch);
+        ThrowIfAnyCallFailed();
+        if (_calls.Count < maxCalls)
+        {
+            Flush();
+            return;
+        }
+        while (_pending.Count >= maxGroup)
+        {
+            await _calls.Peek();
+            ThrowIfAnyCallFailed();
+            if (_calls.Count < maxCalls) Flush();
+        }
+    }
+
+    public async Task DrainAsync()
+    {
+        Flush();
+        while (_calls.Count > 0) await _calls.Dequeue();
+    }
+
+    private void Flush()
+    {
+        if (_pending.Count == 0) return;
+        var group = _pending.ToArray();
+        _pending.Clear();
+        var call = consumer.PushManyAsync(port, group).AsTask();
+        _calls.Enqueue(call);
+        // Batches that piled up go out when a call returns, not only at the producer's next send: a producer
+        // that has gone quiet (waiting for its own input) must not hold them back.
+        call.ContinueWith(static (_, state) => ((RemoteBatchSender)state!).OnCallReturned(), this,
+            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Current);
+    }
+
+    private void OnCallReturned()
+    {
+        if (ReapReturnedCalls() is null && _calls.Count < maxCalls) Flush();
+    }
+
+    private void ThrowIfAnyCallFailed()
+    {
+        if (ReapReturnedCalls() is { } failure) throw failure;
+    }
+
+    /// <summary>Drops returned calls from the head of the queue; the first failure among them, if any.</summary>
+    private Exception? ReapReturnedCalls()
+    {
+        while (_calls.Count > 0 && _calls.Peek().IsCompleted)
+        {
+            var call = _calls.Peek();
+            if (!call.IsCompletedSuccessfully) return call.Exception?.InnerException ?? new TaskCanceledException(call);
+            _calls.Dequeue();
+        }
+        return null;
+    }
+}
