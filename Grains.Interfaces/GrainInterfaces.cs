@@ -27,11 +27,11 @@ public interface INodeGrain : IGrainWithStringKey
 {
     Task StartAsync(NodePlan plan);
 
-    /// <summary>Delivers one batch to an input port. Completes once the batch has a place in the node's inbox: that is the credit a producer's window counts.</summary>
-    [AlwaysInterleave] ValueTask PushAsync(int port, Batch batch);
-
-    /// <summary>Delivers consecutive batches of one edge in one call; completes once every one has a place in the inbox.</summary>
-    [AlwaysInterleave] ValueTask PushManyAsync(int port, Batch[] batches);
+    /// <summary>
+    /// Delivers consecutive batches of one edge (from a producer on another silo) to an input port. Completes once
+    /// every one has a place in the node's inbox: that is the credit the producer's calls count.
+    /// </summary>
+    [AlwaysInterleave] ValueTask PushAsync(int port, Batch[] batches);
 
     /// <summary>A consumer on <paramref name="toNode"/> needs no more elements from this node.</summary>
     [AlwaysInterleave] Task ConsumerFinishedAsync(string toNode, int port);

@@ -65,7 +65,12 @@ internal sealed partial class NodeGrain(
         return Task.CompletedTask;
     }
 
-    public ValueTask PushAsync(int port, Batch batch)
+    public async ValueTask PushAsync(int port, Batch[] batches)
+    {
+        foreach (var batch in batches) await DeliverAsync(port, batch);
+    }
+
+    private ValueTask DeliverAsync(int port, Batch batch)
     {
         batch.AdoptIfReceivedCopy();
         if (_inbox is null)
@@ -76,11 +81,6 @@ internal sealed partial class NodeGrain(
             return ValueTask.CompletedTask;
         }
         return _inbox.WriteAsync(port, batch);
-    }
-
-    public async ValueTask PushManyAsync(int port, Batch[] batches)
-    {
-        foreach (var batch in batches) await PushAsync(port, batch);
     }
 
     public Task ConsumerFinishedAsync(string toNode, int port)

@@ -44,7 +44,7 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
         if (_pending.Count == 0) return;
         var group = _pending.ToArray();
         _pending.Clear();
-        var call = consumer.PushManyAsync(port, group).AsTask();
+        var call = consumer.PushAsync(port, group).AsTask();
         _calls.Enqueue(call);
         // Batches that piled up go out when a call returns, not only at the producer's next send: a producer
         // that has gone quiet (waiting for its own input) must not hold them back.
