@@ -25,7 +25,8 @@ public interface IDagGrain : IGrainWithStringKey
 /// <summary>One per DAG node (key: <c>dagId/nodeId</c>); runs one operator.</summary>
 public interface INodeGrain : IGrainWithStringKey
 {
-    Task StartAsync(NodePlan plan);
+    /// <summary>Starts the node; answers the silo it runs on.</summary>
+    Task<SiloAddress> StartAsync(NodePlan plan);
 
     /// <summary>
     /// Delivers consecutive batches of one edge (from a producer on another silo) to an input port. Completes once

@@ -75,6 +75,11 @@ internal static class ClusterCommands
             await Console.Error.WriteLineAsync($"dagger: {e.Message}");
             return ExitCodes.Invalid;
         }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            await Console.Error.WriteLineAsync($"dagger: the cluster could not answer: {e.Message}");
+            return ExitCodes.Failed;
+        }
         catch (DagNotFoundException e)
         {
             await Console.Error.WriteLineAsync($"dagger: {e.Message}");

@@ -26,18 +26,19 @@ internal sealed class InterruptHandler : IDisposable
         _progress.Line(mode == CancelMode.Graceful
             ? "interrupted: cancelling the DAG gracefully (Ctrl+C again to force)"
             : "interrupted again: cancelling the DAG forcefully");
-        _ = CancelAsync(mode);
+        _ = CancelReportingFailureAsync(_run, mode, _progress);
     }
 
-    private async Task CancelAsync(CancelMode mode)
+    /// <summary>Cancels from a callback that cannot await: a failure is said on stderr rather than lost.</summary>
+    public static async Task CancelReportingFailureAsync(DagRun run, CancelMode mode, ProgressReporter progress)
     {
         try
         {
-            await _run.CancelAsync(mode);
+            await run.CancelAsync(mode);
         }
         catch (Exception ex)
         {
-            _progress.Line($"cancelling failed: {ex.Message}");
+            progress.Line($"cancelling the DAG failed: {ex.Message}");
         }
     }
 

@@ -86,11 +86,21 @@ internal static class RunCommand
             {
                 timeoutError = $"timed out after {timeoutSeconds} s: the DAG was cancelled";
                 progress.Line(timeoutError);
-                _ = run.CancelAsync(CancelMode.Force);
+                _ = InterruptHandler.CancelReportingFailureAsync(run, CancelMode.Force, progress);
             });
 
             run.Progress += progress.Update;
-            var final = await progress.TrackAsync(() => run.WaitAsync(TimeSpan.FromMilliseconds(250)));
+            DagStatus final;
+            try
+            {
+                final = await progress.TrackAsync(() => run.WaitAsync(TimeSpan.FromMilliseconds(250)));
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException or DagNotFoundException)
+            {
+                // The cluster lost the run (its coordinating silo went away, say): say so, without a stack trace.
+                await Console.Error.WriteLineAsync($"dagger: lost track of DAG {run.Id}: {e.Message}");
+                return ExitCodes.Failed;
+            }
             Console.Out.WriteLine(ResultDocument.Write(final, timeoutError));
             await Console.Out.FlushAsync();
             progress.Line($"{final.State} in {clock.Elapsed.TotalSeconds:F2} s");

@@ -11,7 +11,8 @@ public static class ResultDocument
     public static string Write(DagStatus status, string? errorOverride = null)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
+        // Relaxed escaping: the document is read by people and programs, never embedded in HTML, so "'" stays "'".
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteString("dag", status.DagId);

@@ -35,6 +35,8 @@ public sealed record DagStatus
     [Id(4)] public string? Error { get; init; }
     [Id(5)] public DateTimeOffset StartedAt { get; init; }
     [Id(6)] public DateTimeOffset? EndedAt { get; init; }
+    /// <summary>The silo of the run's coordinating DAG grain.</summary>
+    [Id(7)] public string? Silo { get; init; }
 
     public double Seconds => ((EndedAt ?? DateTimeOffset.UtcNow) - StartedAt).TotalSeconds;
 }

@@ -14,11 +14,14 @@ namespace Dagger.Orleans.Runtime;
 /// state between awaits.
 /// </summary>
 [Reentrant]
-internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerOptions> options, ILogger<DagGrain> logger) : Grain, IDagGrain
+internal sealed partial class DagGrain(
+    OperatorCatalog catalog, IOptions<DaggerOptions> options, IClusterMembershipService membership, ILogger<DagGrain> logger) : Grain, IDagGrain
 {
     private readonly DaggerOptions _options = options.Value;
     private readonly Dictionary<string, NodeStatus> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _results = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SiloAddress> _nodeSilos = new(StringComparer.Ordinal);
+    private IGrainTimer? _siloWatch;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DagSpec? _spec;
     private DagState _state = DagState.Running;
@@ -47,6 +50,8 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
 
         var plans = DagPlanner.Plan(DagId, spec, _options.WindowFor(spec.EffectiveBatch));
         var position = DagPlanner.TopologicalOrder(spec).Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
+        // A node whose silo dies takes what its memory edges held with it: watch for that, and fail the run.
+        _siloWatch = this.RegisterGrainTimer(CheckNodeSilosAsync, new GrainTimerCreationOptions(_options.SiloWatchPeriod, _options.SiloWatchPeriod) { Interleave = true });
         try
         {
             foreach (var group in DagPlanner.StartOrder(spec))
@@ -66,7 +71,7 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
     {
         try
         {
-            await StartNodeAsync(plan, position, count);
+            _nodeSilos[plan.NodeId] = await StartNodeAsync(plan, position, count);
         }
         catch (Exception e)
         {
@@ -74,7 +79,7 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
         }
     }
 
-    private Task StartNodeAsync(NodePlan plan, int position, int count)
+    private Task<SiloAddress> StartNodeAsync(NodePlan plan, int position, int count)
     {
         if (_nodes[plan.NodeId].State == NodeState.Pending)
             _nodes[plan.NodeId] = _nodes[plan.NodeId] with { State = NodeState.Running };
@@ -101,7 +106,7 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
         else
         {
             var running = _nodes.Values.Where(n => n.State == NodeState.Running).Select(n => n.NodeId).ToList();
-            var live = await Task.WhenAll(running.Select(id => Node(id).GetStatusAsync()));
+            var live = await Task.WhenAll(running.Select(AskNodeAsync));
             for (var i = 0; i < running.Count; i++)
             {
                 // A node may have reported its end while we asked (and the answer then came from a fresh,
@@ -110,6 +115,23 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
             }
         }
         return Snapshot();
+    }
+
+    /// <summary>
+    /// A running node's counters; one that cannot be reached (its silo gone) keeps its last known counters, marked
+    /// unreachable, and the silo watch fails the run once the cluster declares that silo dead.
+    /// </summary>
+    private async Task<NodeStatus> AskNodeAsync(string nodeId)
+    {
+        try
+        {
+            return await Node(nodeId).GetStatusAsync();
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            LogUnreachable(logger, e, DagId, nodeId);
+            return _nodes[nodeId] with { Error = $"unreachable: {e.Message}" };
+        }
     }
 
     public async Task<DagStatus> WaitAsync(TimeSpan maxWait)
@@ -162,9 +184,25 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
         _ended.TrySetResult();
     }
 
+    private Task CheckNodeSilosAsync(CancellationToken cancellation)
+    {
+        if (_state.IsTerminal()) return Task.CompletedTask;
+        var snapshot = membership.CurrentSnapshot;
+        foreach (var (nodeId, silo) in _nodeSilos)
+        {
+            if (_nodes[nodeId].State != NodeState.Running || snapshot.GetSiloStatus(silo) != SiloStatus.Dead) continue;
+            _nodes[nodeId] = _nodes[nodeId] with { State = NodeState.Failed, Error = $"its silo {silo} died" };
+            var op = _spec!.Nodes.First(n => n.Id == nodeId).Op;
+            return FailAsync($"node '{nodeId}' (operator '{op}') was lost: its silo {silo} died, and a memory edge does not survive its silo");
+        }
+        return Task.CompletedTask;
+    }
+
     /// <param name="announce">False when the caller still stops nodes: waiters hear of the end once nothing runs.</param>
     private void End(DagState state, bool announce = true)
     {
+        _siloWatch?.Dispose();
+        _siloWatch = null;
         _state = state;
         _endedAt = DateTimeOffset.UtcNow;
         DelayDeactivation(_options.ResultRetention);
@@ -201,6 +239,7 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
         Error = _error,
         StartedAt = _startedAt,
         EndedAt = _endedAt,
+        Silo = RuntimeIdentity,
     };
 
     /// <summary>Asked about an id no run has: this activation holds nothing worth keeping.</summary>
@@ -211,6 +250,9 @@ internal sealed partial class DagGrain(OperatorCatalog catalog, IOptions<DaggerO
     }
 
     private INodeGrain Node(string nodeId) => GrainFactory.GetGrain<INodeGrain>(NodeKey.Of(DagId, nodeId));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DAG {DagId}: node {NodeId} did not answer a status query")]
+    private static partial void LogUnreachable(ILogger logger, Exception exception, string dagId, string nodeId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DAG {DagId}: submitted with {Nodes} nodes")]
     private static partial void LogSubmitted(ILogger logger, string dagId, int nodes);

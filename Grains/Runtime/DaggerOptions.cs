@@ -29,6 +29,9 @@ public sealed class DaggerOptions
     /// <summary>How long a forceful cancel waits for a node's operator to notice its token before the activation goes.</summary>
     public TimeSpan CancelGrace { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often a running DAG checks that the silos of its nodes are alive.</summary>
+    public TimeSpan SiloWatchPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Paths of extra assemblies with user operators, loaded at silo start.</summary>
     public List<string> OperatorAssemblies { get; } = [];
 }

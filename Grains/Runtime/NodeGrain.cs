@@ -18,7 +18,8 @@ namespace Dagger.Orleans.Runtime;
 [Reentrant]
 [NodePlacement]
 internal sealed partial class NodeGrain(
-    OperatorCatalog catalog, LocalInboxDirectory localInboxes, IOptions<DaggerOptions> options, ILogger<NodeGrain> logger) : Grain, INodeGrain
+    OperatorCatalog catalog, LocalInboxDirectory localInboxes, IOptions<DaggerOptions> options, ILocalSiloDetails siloDetails,
+    ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
     private NodePlan? _plan;
     private DaggerOperator? _operator;
@@ -36,11 +37,11 @@ internal sealed partial class NodeGrain(
     private bool _stopRequested;
     private Task? _pump;
 
-    public Task StartAsync(NodePlan plan)
+    public Task<SiloAddress> StartAsync(NodePlan plan)
     {
         if (_plan is not null)
         {
-            if (_plan == plan) return Task.CompletedTask;
+            if (_plan == plan) return Task.FromResult(siloDetails.SiloAddress);
             throw new InvalidOperationException($"node '{plan.NodeId}' of DAG '{plan.DagId}' was already started with another plan");
         }
         _plan = plan;
@@ -62,7 +63,7 @@ internal sealed partial class NodeGrain(
         // A running pump is not grain activity: keep the activation until the node ends.
         DelayDeactivation(TimeSpan.MaxValue);
         _pump = RunAsync();
-        return Task.CompletedTask;
+        return Task.FromResult(siloDetails.SiloAddress);
     }
 
     public async ValueTask PushAsync(int port, Batch[] batches)
@@ -401,10 +402,17 @@ internal sealed partial class NodeGrain(
         _inbox.Close();
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         CloseInbox();
-        return base.OnDeactivateAsync(reason, cancellationToken);
+        if (_state == NodeState.Running && !_forced.IsCancellationRequested)
+        {
+            // Going away mid-stream (its silo shutting down, say) loses what a memory edge held: the run cannot
+            // complete correctly, so it fails now instead of waiting forever for this node's end of stream.
+            _state = NodeState.Failed;
+            _forced.Cancel();
+            await _dag!.NodeFailedAsync(_plan!.NodeId, $"deactivated while running ({reason.Description})");
+        }
     }
 
     private string? SinkResult()
