@@ -14,19 +14,6 @@ public sealed class RemoteEdgeTests(TwoSiloCluster cluster)
         .Node("src", source, sourceArgs).Node("pass", "offset", new { value = 0 }).Node("slow", "sleep", new { ms = sleepMs }).Node("out", "count")
         .Edge("src", "pass").Edge("pass", "slow").Edge("slow", "out");
 
-    private static async Task<DagStatus> WaitUntilAsync(Client.DagRun run, Func<DagStatus, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var status = await run.GetStatusAsync();
-            if (condition(status)) return status;
-            Assert.False(status.State.IsTerminal(), $"the run ended ({status.State}: {status.Error}) before the awaited condition");
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached within 30 s: " + string.Join(", ", status.Nodes));
-            await Task.Delay(20);
-        }
-    }
-
     private static long Of(DagStatus status, string node, Func<NodeStatus, long> counter) => counter(status.Nodes.Single(n => n.NodeId == node));
 
     [Fact]
@@ -36,7 +23,7 @@ public sealed class RemoteEdgeTests(TwoSiloCluster cluster)
         var run = await cluster.Dagger.SubmitAsync(Crossing("range", new { }, batch, sleepMs: 1).Build());
         try
         {
-            var status = await WaitUntilAsync(run, s => Of(s, "slow", n => n.Received) > 300);
+            var status = await run.WaitUntilAsync(s => Of(s, "slow", n => n.Received) > 300);
             Assert.NotEqual(status.Nodes.Single(n => n.NodeId == "pass").Silo, status.Nodes.Single(n => n.NodeId == "slow").Silo);
             var backlog = Of(status, "pass", n => n.Emitted) - Of(status, "slow", n => n.Received);
             // In flight: the calls' batches, a group waiting, the consumer's inbox, the batch in its operator.
@@ -56,7 +43,7 @@ public sealed class RemoteEdgeTests(TwoSiloCluster cluster)
         var run = await cluster.Dagger.SubmitAsync(Crossing("burst", new { count }, batch: 1, sleepMs: 2).Build());
         try
         {
-            var status = await WaitUntilAsync(run, s => Of(s, "out", n => n.Received) == count);
+            var status = await run.WaitUntilAsync(s => Of(s, "out", n => n.Received) == count);
             Assert.Equal(count, Of(status, "pass", n => n.Emitted));
         }
         finally

@@ -44,7 +44,7 @@ public sealed class StreamingSemanticsTests(TwoSiloCluster cluster)
     public async Task An_endless_task_runs_until_cancelled_and_ends_cancelled_with_what_it_received()
     {
         var run = await cluster.Dagger.SubmitAsync(new DagBuilder().Node("src", "range").Node("out", "count").Edge("src", "out").Build());
-        await WaitUntilAsync(run, s => s.Nodes.Single(n => n.NodeId == "out").Received > 10_000);
+        await run.WaitUntilAsync(s => s.Nodes.Single(n => n.NodeId == "out").Received > 10_000);
         await run.CancelAsync(CancelMode.Graceful);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var status = await run.WaitAsync(TimeSpan.FromMilliseconds(100), cts.Token);
@@ -60,7 +60,7 @@ public sealed class StreamingSemanticsTests(TwoSiloCluster cluster)
     {
         var run = await cluster.Dagger.SubmitAsync(new DagBuilder().Node("src", "range").Node("slow", "sleep", new { ms = 50 }).Node("out", "count")
             .Edge("src", "slow").Edge("slow", "out").Build());
-        await WaitUntilAsync(run, s => s.Nodes.Single(n => n.NodeId == "slow").Received > 0);
+        await run.WaitUntilAsync(s => s.Nodes.Single(n => n.NodeId == "slow").Received > 0);
         await run.CancelAsync(CancelMode.Force);
         var status = await run.GetStatusAsync();
         Assert.Equal(DagState.Cancelled, status.State);
@@ -78,7 +78,7 @@ public sealed class StreamingSemanticsTests(TwoSiloCluster cluster)
             .Edge("src", "slow").Edge("slow", "out").Build());
         try
         {
-            var status = await WaitUntilAsync(run, s => s.Nodes.Single(n => n.NodeId == "slow").Received > 200);
+            var status = await run.WaitUntilAsync(s => s.Nodes.Single(n => n.NodeId == "slow").Received > 200);
             var emitted = status.Nodes.Single(n => n.NodeId == "src").Emitted;
             var received = status.Nodes.Single(n => n.NodeId == "slow").Received;
             // In flight per edge: a window of calls, an inbox of the same size, the batch in the operator and one in the source's buffer.
@@ -113,19 +113,5 @@ public sealed class StreamingSemanticsTests(TwoSiloCluster cluster)
         Assert.Equal("10", status.Results["out"]);
         Assert.Equal(2, status.Nodes.Where(n => n.NodeId.StartsWith("task")).Select(n => n.Silo).Distinct().Count());
         Assert.True(status.Seconds < 3, $"ten 1 s tasks took {status.Seconds:F2} s: they did not run in parallel");
-    }
-
-    private static async Task<DagStatus> WaitUntilAsync(Client.DagRun run, Func<DagStatus, bool> condition)
-    {
-        // Bounded poll on the run's own status: waits for the event, with a deadline.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var status = await run.GetStatusAsync();
-            if (condition(status)) return status;
-            Assert.False(status.State.IsTerminal(), $"the run ended ({status.State}: {status.Error}) before the awaited condition");
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached within 30 s");
-            await Task.Delay(20);
-        }
     }
 }
