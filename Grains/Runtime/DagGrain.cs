@@ -188,14 +188,13 @@ internal sealed partial class DagGrain(
     {
         if (_state.IsTerminal()) return Task.CompletedTask;
         var snapshot = membership.CurrentSnapshot;
-        foreach (var (nodeId, silo) in _nodeSilos)
-        {
-            if (_nodes[nodeId].State != NodeState.Running || snapshot.GetSiloStatus(silo) != SiloStatus.Dead) continue;
-            _nodes[nodeId] = _nodes[nodeId] with { State = NodeState.Failed, Error = $"its silo {silo} died" };
-            var op = _spec!.Nodes.First(n => n.Id == nodeId).Op;
-            return FailAsync($"node '{nodeId}' (operator '{op}') was lost: its silo {silo} died, and a memory edge does not survive its silo");
-        }
-        return Task.CompletedTask;
+        var lost = _nodeSilos.Where(n => _nodes[n.Key].State == NodeState.Running && snapshot.GetSiloStatus(n.Value) == SiloStatus.Dead).ToList();
+        if (lost.Count == 0) return Task.CompletedTask;
+        foreach (var (nodeId, silo) in lost) _nodes[nodeId] = _nodes[nodeId] with { State = NodeState.Failed, Error = $"its silo {silo} died" };
+        var (first, firstSilo) = lost[0];
+        var op = _spec!.Nodes.First(n => n.Id == first).Op;
+        var others = lost.Count > 1 ? $" (with {lost.Count - 1} more node{(lost.Count > 2 ? "s" : "")} of that silo)" : "";
+        return FailAsync($"node '{first}' (operator '{op}') was lost{others}: its silo {firstSilo} died, and a memory edge does not survive its silo");
     }
 
     /// <param name="announce">False when the caller still stops nodes: waiters hear of the end once nothing runs.</param>
@@ -224,6 +223,7 @@ internal sealed partial class DagGrain(
             }
             catch (Exception e)
             {
+                _nodes[id] = _nodes[id] with { State = NodeState.Failed, Error = $"could not be stopped: {e.Message}" };
                 _error = (_error is null ? "" : _error + "; ") + $"stopping node '{id}' failed: {e.Message}";
             }
         });
