@@ -71,13 +71,6 @@ public sealed class Batch
         _ => 0,
     };
 
-    /// <summary>Room for this many elements in the buffer.</summary>
-    public int Capacity => Kind == ElementKind.Record
-        ? Records?.Length ?? 0
-        : (Data?.Length ?? 0) / Math.Max(1, ElementSize(Kind, Width));
-
-    public bool IsNumeric => Kind != ElementKind.Record;
-
     public Span<long> Int64s => MemoryMarshal.Cast<byte, long>(Data.AsSpan())[..Count];
     public Span<double> Float64s => MemoryMarshal.Cast<byte, double>(Data.AsSpan())[..Count];
     public Span<float> Float32s => MemoryMarshal.Cast<byte, float>(Data.AsSpan())[..(Count * Width)];

@@ -6,8 +6,6 @@ namespace Dagger.Orleans.Operators.Core;
 /// <summary>The element type a numeric source emits (an extension of CONTRACT §2: <c>range</c> emits int64 unless told otherwise).</summary>
 internal static class SourceTypes
 {
-    public static readonly string[] Names = ["int64", "float64", "float32", "vector", "record"];
-
     /// <summary>Writes element <paramref name="index"/> with numeric value <paramref name="x"/> as <paramref name="type"/>.</summary>
     public static void Write(OutputBuffer output, string type, long index, double x, int width)
     {

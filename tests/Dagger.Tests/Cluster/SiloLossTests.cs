@@ -1,6 +1,4 @@
 using Dagger.Orleans.Client;
-using Dagger.Orleans.Hosting;
-using Dagger.Orleans.Operators;
 using Dagger.Orleans.Spec;
 using Dagger.Orleans.Wire;
 using Orleans.TestingHost;
@@ -16,11 +14,7 @@ public sealed class SiloLossTests
 {
     private static async Task<(InProcessTestCluster Cluster, DagRun Run, InProcessSiloHandle Victim, string VictimNode)> StartEndlessRunAsync()
     {
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) => silo.AddDagger(o => o.SiloWatchPeriod = TimeSpan.FromMilliseconds(200)));
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        var dagger = DaggerClient.ForGrainFactory(cluster.Client, OperatorCatalog.FromLoadedAssemblies(), [Transports.Memory]);
+        var (cluster, dagger) = await TwoSiloCluster.DeployAsync(o => o.SiloWatchPeriod = TimeSpan.FromMilliseconds(200));
         var run = await dagger.SubmitAsync(new DagBuilder()
             .Node("src", "range").Node("a", "offset", new { value = 1 }).Node("b", "offset", new { value = 1 }).Node("out", "count")
             .Edge("src", "a").Edge("a", "b").Edge("b", "out").Build());

@@ -15,13 +15,16 @@ public sealed class TwoSiloCluster : IAsyncLifetime
 
     public DaggerClient Dagger { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => (Cluster, Dagger) = await DeployAsync();
+
+    /// <summary>A fresh 2-silo cluster with the DAG runtime, and a client of it (for tests that take a silo down).</summary>
+    public static async Task<(InProcessTestCluster Cluster, DaggerClient Dagger)> DeployAsync(Action<Dagger.Orleans.Runtime.DaggerOptions>? configure = null)
     {
         var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) => silo.AddDagger());
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-        Dagger = DaggerClient.ForGrainFactory(Cluster.Client, OperatorCatalog.FromLoadedAssemblies(), [Transports.Memory]);
+        builder.ConfigureSilo((_, silo) => silo.AddDagger(configure));
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return (cluster, DaggerClient.ForGrainFactory(cluster.Client, OperatorCatalog.FromLoadedAssemblies(), [Transports.Memory]));
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
