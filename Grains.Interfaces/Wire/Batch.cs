@@ -3,7 +3,11 @@ using System.Runtime.InteropServices;
 
 namespace Dagger.Orleans.Wire;
 
-public enum ElementKind : byte { Int64, Float64, Float32, Vector, Record }
+/// <summary>
+/// What a batch's elements are. <see cref="Vector"/>: a real float32 vector of <see cref="Batch.Width"/> floats.
+/// <see cref="Complex"/>: a complex float32 vector of <see cref="Batch.Width"/> samples, interleaved re, im (8 bytes a sample).
+/// </summary>
+public enum ElementKind : byte { Int64, Float64, Float32, Vector, Record, Complex }
 
 /// <summary>
 /// One stream event: a run of elements of one kind plus the edge's sequence number. Numeric elements live in a
@@ -23,7 +27,7 @@ public sealed class Batch
     public long Sequence { get; set; }
     public ElementKind Kind { get; private set; }
     public int Count { get; set; }
-    /// <summary>Floats per element for <see cref="ElementKind.Vector"/>; 1 otherwise.</summary>
+    /// <summary>Floats per element for <see cref="ElementKind.Vector"/>, complex samples per element for <see cref="ElementKind.Complex"/>; 1 otherwise.</summary>
     public int Width { get; private set; } = 1;
     public byte[]? Data { get; private set; }
     public Record[]? Records { get; private set; }
@@ -50,7 +54,7 @@ public sealed class Batch
     /// <summary>A batch with room for <paramref name="capacity"/> elements, its buffer rented from the shared pool.</summary>
     public static Batch Rent(ElementKind kind, int capacity, int width = 1)
     {
-        var batch = new Batch { Kind = kind, Width = kind == ElementKind.Vector ? width : 1, _holders = 1 };
+        var batch = new Batch { Kind = kind, Width = HasWidth(kind) ? width : 1, _holders = 1 };
         if (kind == ElementKind.Record)
         {
             batch.Records = ArrayPool<Record>.Shared.Rent(capacity);
@@ -68,16 +72,24 @@ public sealed class Batch
         ElementKind.Int64 or ElementKind.Float64 => 8,
         ElementKind.Float32 => 4,
         ElementKind.Vector => 4 * width,
+        ElementKind.Complex => 8 * width,
         _ => 0,
     };
 
+    /// <summary>True for the vector kinds, whose elements have a width.</summary>
+    public static bool HasWidth(ElementKind kind) => kind is ElementKind.Vector or ElementKind.Complex;
+
     public Span<long> Int64s => MemoryMarshal.Cast<byte, long>(Data.AsSpan())[..Count];
     public Span<double> Float64s => MemoryMarshal.Cast<byte, double>(Data.AsSpan())[..Count];
-    public Span<float> Float32s => MemoryMarshal.Cast<byte, float>(Data.AsSpan())[..(Count * Width)];
+    /// <summary>Every float of the batch: scalars, vector components, or interleaved re, im of complex samples.</summary>
+    public Span<float> Float32s => MemoryMarshal.Cast<byte, float>(Data.AsSpan())[..(Count * ElementSize(Kind, Width) / 4)];
     public Span<Record> RecordSpan => Records.AsSpan(0, Count);
 
     /// <summary>Element <paramref name="index"/> of a vector batch.</summary>
     public Span<float> Vector(int index) => MemoryMarshal.Cast<byte, float>(Data.AsSpan()).Slice(index * Width, Width);
+
+    /// <summary>Element <paramref name="index"/> of a complex batch: <see cref="Width"/> samples as 2·Width floats, re, im interleaved.</summary>
+    public Span<float> ComplexVector(int index) => MemoryMarshal.Cast<byte, float>(Data.AsSpan()).Slice(index * 2 * Width, 2 * Width);
 
     /// <summary>Element <paramref name="index"/> read as a 64-bit float (int64 and float32 convert; a record gives its value).</summary>
     public double GetDouble(int index) => Kind switch

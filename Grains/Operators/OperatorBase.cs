@@ -48,7 +48,7 @@ public abstract class TransformOperator : DaggerOperator
 /// <summary>
 /// A one-input, one-output operator defined by a function on numbers, applied in place to every kind of numeric
 /// element: int64 (read as float64, emitted as float64), float64, float32, each component of a float32 vector,
-/// and a record's value.
+/// the re and the im part of each complex sample, and a record's value.
 /// </summary>
 public abstract class ElementwiseOperator : TransformOperator
 {
@@ -69,6 +69,7 @@ public abstract class ElementwiseOperator : TransformOperator
                 break;
             case ElementKind.Float32:
             case ElementKind.Vector:
+            case ElementKind.Complex:
                 ApplyAll(input.Float32s);
                 break;
             case ElementKind.Record:

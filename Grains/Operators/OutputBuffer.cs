@@ -81,6 +81,16 @@ public sealed class OutputBuffer
         FlushIfFull(b);
     }
 
+    /// <summary>Room for the next complex vector element of <paramref name="samples"/> samples (2·samples floats, re, im
+    /// interleaved), written in place; the width is fixed per batch.</summary>
+    public Span<float> NextComplex(int samples)
+    {
+        var b = Current(ElementKind.Complex, samples);
+        var span = b.ComplexVector(b.Count++);
+        FlushIfFull(b);
+        return span;
+    }
+
     /// <summary>Room for the next vector element, written in place (no copy); width is fixed per batch.</summary>
     public Span<float> NextVector(int width)
     {
@@ -115,13 +125,27 @@ public sealed class OutputBuffer
 
     private Batch Current(ElementKind kind, int width)
     {
-        if (_current is { } c && c.Kind == kind && c.Width == (kind == ElementKind.Vector ? width : 1)) return c;
+        if (_current is { } c && c.Kind == kind && c.Width == (Batch.HasWidth(kind) ? width : 1)) return c;
         Flush();
-        return _current = Batch.Rent(kind, BatchSize, width);
+        return _current = Batch.Rent(kind, Capacity(kind, width), width);
     }
+
+    /// <summary>
+    /// Elements per batch: the batch size, but batches of wide vectors stop at <see cref="MaxVectorBatchBytes"/>
+    /// (at least one element) so a batch of long pulses stays a sensible message.
+    /// </summary>
+    private int Capacity(ElementKind kind, int width)
+    {
+        if (!Batch.HasWidth(kind)) return BatchSize;
+        var perElement = Batch.ElementSize(kind, width);
+        return Math.Clamp(MaxVectorBatchBytes / perElement, 1, BatchSize);
+    }
+
+    /// <summary>The most bytes a batch of vector elements collects before it is sent.</summary>
+    public const int MaxVectorBatchBytes = 1 << 20;
 
     private void FlushIfFull(Batch b)
     {
-        if (b.Count >= BatchSize) Flush();
+        if (b.Count >= BatchSize || (Batch.HasWidth(b.Kind) && b.Count >= Capacity(b.Kind, b.Width))) Flush();
     }
 }

@@ -80,6 +80,7 @@ internal static class ElementCopy
             case ElementKind.Float64: output.WriteFloat64(input.Float64s[index]); break;
             case ElementKind.Float32: output.WriteFloat32(input.Float32s[index]); break;
             case ElementKind.Vector: output.WriteVector(input.Vector(index)); break;
+            case ElementKind.Complex: input.ComplexVector(index).CopyTo(output.NextComplex(input.Width)); break;
             case ElementKind.Record: output.WriteRecord(input.Records![index].Clone()); break;
         }
     }

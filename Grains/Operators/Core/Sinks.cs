@@ -23,6 +23,8 @@ public sealed class CollectOperator : SinkOperator
                 case ElementKind.Float64: _order.Add((ElementKind.Float64, _doubles.Count)); _doubles.Add(input.Float64s[i]); break;
                 case ElementKind.Float32: _order.Add((ElementKind.Float64, _doubles.Count)); _doubles.Add(input.Float32s[i]); break;
                 case ElementKind.Vector: _order.Add((ElementKind.Vector, _vectors.Count)); _vectors.Add(input.Vector(i).ToArray()); break;
+                // A complex vector is written as its floats, re, im interleaved.
+                case ElementKind.Complex: _order.Add((ElementKind.Vector, _vectors.Count)); _vectors.Add(input.ComplexVector(i).ToArray()); break;
                 case ElementKind.Record: _order.Add((ElementKind.Record, _records.Count)); _records.Add(input.Records![i].Clone()); break;
             }
         }
@@ -77,14 +79,14 @@ public sealed class SumOperator : SinkOperator
                 foreach (var r in input.RecordSpan) _floatSum += r.Value;
                 break;
             case ElementKind.Vector:
-                _vectorSum ??= new double[input.Width];
-                if (_vectorSum.Length != input.Width)
-                    throw new InvalidOperationException($"sum: vectors of width {input.Width} after vectors of width {_vectorSum.Length}");
-                for (var i = 0; i < input.Count; i++)
-                {
-                    var v = input.Vector(i);
-                    for (var j = 0; j < v.Length; j++) _vectorSum[j] += v[j];
-                }
+            case ElementKind.Complex:
+                // Component-wise; a complex vector sums as its interleaved re, im floats.
+                var floats = input.Float32s;
+                var width = floats.Length / Math.Max(input.Count, 1);
+                _vectorSum ??= new double[width];
+                if (_vectorSum.Length != width)
+                    throw new InvalidOperationException($"sum: vectors of {width} floats after vectors of {_vectorSum.Length}");
+                for (var i = 0; i < floats.Length; i++) _vectorSum[i % width] += floats[i];
                 break;
         }
     }
