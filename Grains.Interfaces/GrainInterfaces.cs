@@ -20,6 +20,15 @@ public interface IDagGrain : IGrainWithStringKey
     [AlwaysInterleave] Task NodeFinishedAsync(NodeStatus status, string? resultJson);
 
     [AlwaysInterleave] Task NodeFailedAsync(string nodeId, string error);
+
+    /// <summary>A node went on at another silo after a live migration.</summary>
+    [AlwaysInterleave] Task NodeMovedAsync(string nodeId, SiloAddress silo);
+
+    /// <summary>
+    /// Moves a running node to another silo mid-stream (<paramref name="toSilo"/>: an address as <c>dagger status</c>
+    /// shows it, or <c>host:port</c>; null: the active silo with the fewest of this run's nodes). Answers the silo it runs on.
+    /// </summary>
+    [AlwaysInterleave] Task<string> MigrateNodeAsync(string nodeId, string? toSilo);
 }
 
 /// <summary>One per DAG node (key: <c>dagId/nodeId</c>); runs one operator.</summary>
@@ -32,7 +41,11 @@ public interface INodeGrain : IGrainWithStringKey
     /// Delivers consecutive batches of one edge (from a producer on another silo) to an input port. Completes once
     /// every one has a place in the node's inbox: that is the credit the producer's calls count.
     /// </summary>
-    [AlwaysInterleave] ValueTask PushAsync(int port, Batch[] batches);
+    /// <returns>How many of the batches (from the first on) the node took; fewer than all while it is moving to another silo — send the rest again.</returns>
+    [AlwaysInterleave] ValueTask<int> PushAsync(int port, Batch[] batches);
+
+    /// <summary>Moves the running node to <paramref name="target"/> mid-stream, with its operator state and stream positions; answers where it runs.</summary>
+    [AlwaysInterleave] Task<SiloAddress> MigrateAsync(SiloAddress target);
 
     /// <summary>A consumer on <paramref name="toNode"/> needs no more elements from this node.</summary>
     [AlwaysInterleave] Task ConsumerFinishedAsync(string toNode, int port);

@@ -133,6 +133,26 @@ public sealed class Batch
         Records = null;
     }
 
+    /// <summary>A private copy of the elements from <paramref name="start"/> on (records cloned), same sequence number.</summary>
+    public Batch CopyFrom(int start)
+    {
+        var count = Count - start;
+        var copy = Rent(Kind, Math.Max(count, 1), Width);
+        copy.Sequence = Sequence;
+        copy.Count = count;
+        if (Kind == ElementKind.Record)
+        {
+            var source = RecordSpan[start..];
+            for (var i = 0; i < source.Length; i++) copy.Records![i] = source[i].Clone();
+        }
+        else
+        {
+            var size = ElementSize(Kind, Width);
+            Data.AsSpan(start * size, count * size).CopyTo(copy.Data);
+        }
+        return copy;
+    }
+
     /// <summary>A private deep copy (records cloned too), for a consumer that writes into its input.</summary>
     public Batch CloneExclusive()
     {

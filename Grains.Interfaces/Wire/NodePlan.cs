@@ -14,6 +14,7 @@ public sealed record NodePlan
     [Id(7)] public int BatchSize { get; init; } = 1024;
     [Id(8)] public long? MaxEvals { get; init; }
     [Id(9)] public int Window { get; init; } = 8;
+    [Id(10)] public string Device { get; init; } = "cpu";
 }
 
 /// <summary>An edge leaving a node: the consumer and its input port.</summary>

@@ -17,11 +17,27 @@ public abstract class DaggerOperator
     /// <summary>Elements per output batch (the spec's <c>defaults.batch</c>).</summary>
     public int BatchSize { get; internal set; } = 1024;
 
+    /// <summary>The device the node asked for: <c>"cpu"</c> (default), <c>"gpu"</c> or <c>"any"</c> (set before the first call).</summary>
+    public string Device { get; internal set; } = "cpu";
+
     internal virtual int DefaultMinInputs => 1;
 
     internal virtual int DefaultMaxInputs => 1;
 
     internal virtual bool IsSink => false;
+
+    /// <summary>
+    /// Writes what this operator has to remember to go on somewhere else — a live migration to another silo, a
+    /// checkpoint — as one JSON value. An operator with state (counters, accumulators, history carried between
+    /// batches) must override this and <see cref="RestoreState"/>; the default, for stateless operators, writes null.
+    /// Arguments are not state: they come back from the spec.
+    /// </summary>
+    public virtual void SaveState(Utf8JsonWriter writer) => writer.WriteNullValue();
+
+    /// <summary>Takes back what <see cref="SaveState"/> wrote, on a fresh instance made from the same arguments.</summary>
+    public virtual void RestoreState(JsonElement state)
+    {
+    }
 }
 
 /// <summary>An operator with no inputs.</summary>

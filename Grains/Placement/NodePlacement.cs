@@ -32,6 +32,12 @@ internal sealed class NodePlacementDirector : IPlacementDirector
     {
         var silos = context.GetCompatibleSilos(target);
         if (silos.Length == 0) throw new OrleansException($"no silo can host {target.GrainIdentity}");
+        // A live migration names its target silo: honour it while that silo can host the node.
+        if (target.RequestContextData is { } hinted && hinted.TryGetValue(IPlacementDirector.PlacementHintKey, out var h)
+            && h is SiloAddress hint && silos.Contains(hint))
+        {
+            return Task.FromResult(hint);
+        }
         var ordered = silos.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToArray();
         var data = target.RequestContextData;
         var silo = data is not null

@@ -174,6 +174,42 @@ internal sealed partial class DagGrain(
         return FailAsync($"node '{nodeId}' (operator '{op}') failed: {error}");
     }
 
+    public Task NodeMovedAsync(string nodeId, SiloAddress silo)
+    {
+        _nodeSilos[nodeId] = silo;
+        return Task.CompletedTask;
+    }
+
+    public async Task<string> MigrateNodeAsync(string nodeId, string? toSilo)
+    {
+        if (_spec is null) throw NotFound();
+        if (!_nodes.TryGetValue(nodeId, out var node)) throw new ArgumentException($"DAG '{DagId}' has no node '{nodeId}'");
+        if (node.State != NodeState.Running || _state.IsTerminal())
+            throw new InvalidOperationException($"node '{nodeId}' is {node.State}: only a running node of a running DAG can move");
+        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToList();
+        _nodeSilos.TryGetValue(nodeId, out var from);
+        var target = toSilo is null ? LeastLoaded(active, from) : SiloMatching(active, toSilo);
+        var now = await Node(nodeId).MigrateAsync(target);
+        return now.ToString();
+    }
+
+    /// <summary>The active silo, other than <paramref name="from"/>, that runs the fewest of this run's running nodes.</summary>
+    private SiloAddress LeastLoaded(List<SiloAddress> active, SiloAddress? from)
+    {
+        var candidates = active.Where(s => !s.Equals(from)).ToList();
+        if (candidates.Count == 0) throw new InvalidOperationException("there is no other active silo to move the node to");
+        return candidates.MinBy(s => _nodeSilos.Count(n => s.Equals(n.Value) && _nodes[n.Key].State == NodeState.Running))!;
+    }
+
+    private static SiloAddress SiloMatching(List<SiloAddress> active, string name)
+    {
+        foreach (var silo in active)
+        {
+            if (name == silo.ToString() || name == silo.ToParsableString() || name == silo.Endpoint.ToString()) return silo;
+        }
+        throw new ArgumentException($"no active silo is '{name}'; the active silos are {string.Join(", ", active.Select(s => s.Endpoint.ToString()))}");
+    }
+
     private async Task FailAsync(string error)
     {
         if (_state.IsTerminal()) return;

@@ -27,6 +27,7 @@ internal static class DagPlanner
                 BatchSize = spec.EffectiveBatch,
                 MaxEvals = node.MaxEvals,
                 Window = window,
+                Device = node.EffectiveDevice,
             };
         }
         return plans;

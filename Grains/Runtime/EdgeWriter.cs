@@ -33,8 +33,9 @@ internal sealed class EdgeWriter(INodeGrain consumer, string consumerKey, Output
         if (_localInbox is null || _localInbox.IsClosed) _localInbox = local.Find(consumerKey);
         if (_localInbox is { } inbox && !inbox.IsClosed)
         {
-            await inbox.WriteAsync(Edge.Port, batch);
-            return;
+            if (await inbox.WriteAsync(Edge.Port, batch)) return;
+            // Refused: the consumer is moving to another silo. A grain call finds it wherever it goes.
+            _localInbox = null;
         }
         await _remote.SendAsync(batch);
     }

@@ -36,6 +36,11 @@ internal sealed partial class NodeGrain(
     private bool _limitReached;
     private bool _stopRequested;
     private Task? _pump;
+    // Live migration: the pump stops at its next batch boundary (see NodeGrain.Migration.cs).
+    private bool _pausing;
+    // Set when the pump ran out of input (or its source said it is done): a pause then is an end, not a move.
+    private bool _ended;
+    private Batch?[] _lockstepCarry = [];
 
     public Task<SiloAddress> StartAsync(NodePlan plan)
     {
@@ -44,12 +49,21 @@ internal sealed partial class NodeGrain(
             if (_plan == plan) return Task.FromResult(siloDetails.SiloAddress);
             throw new InvalidOperationException($"node '{plan.NodeId}' of DAG '{plan.DagId}' was already started with another plan");
         }
+        Run(plan, new NodeInbox(plan.InputCount, plan.Window));
+        return Task.FromResult(siloDetails.SiloAddress);
+    }
+
+    /// <summary>Sets the node up around <paramref name="inbox"/> (fresh, or carried over by a migration) and starts its pump.</summary>
+    private void Run(NodePlan plan, NodeInbox inbox, Action<DaggerOperator>? restore = null, bool[]? closedOutputs = null)
+    {
         _plan = plan;
         _dag = GrainFactory.GetGrain<IDagGrain>(plan.DagId);
         _operator = catalog.Create(plan.Op, plan.ArgsJson);
         _operator.NodeId = plan.NodeId;
         _operator.BatchSize = plan.BatchSize;
-        _inbox = new NodeInbox(plan.InputCount, plan.Window);
+        _operator.Device = plan.Device;
+        restore?.Invoke(_operator);
+        _inbox = inbox;
         localInboxes.Register(NodeKey.Of(plan.DagId, plan.NodeId), _inbox);
         _output = new OutputBuffer(plan.BatchSize);
         _outputs = plan.Outputs
@@ -59,28 +73,35 @@ internal sealed partial class NodeGrain(
                 return new EdgeWriter(GrainFactory.GetGrain<INodeGrain>(key), key, e, plan.Window, localInboxes);
             })
             .ToArray();
+        for (var i = 0; i < _outputs.Length && closedOutputs is not null && i < closedOutputs.Length; i++) _outputs[i].Closed = closedOutputs[i];
         _state = NodeState.Running;
         // A running pump is not grain activity: keep the activation until the node ends.
         DelayDeactivation(TimeSpan.MaxValue);
         _pump = RunAsync();
-        return Task.FromResult(siloDetails.SiloAddress);
     }
 
-    public async ValueTask PushAsync(int port, Batch[] batches)
+    public async ValueTask<int> PushAsync(int port, Batch[] batches)
     {
-        foreach (var batch in batches) await DeliverAsync(port, batch);
+        for (var i = 0; i < batches.Length; i++)
+        {
+            if (!await DeliverAsync(port, batches[i])) return i;
+        }
+        return batches.Length;
     }
 
-    private ValueTask DeliverAsync(int port, Batch batch)
+    /// <summary>False when the node is moving: the batch is left as it came and its producer sends it again.</summary>
+    private ValueTask<bool> DeliverAsync(int port, Batch batch)
     {
-        batch.AdoptIfReceivedCopy();
         if (_inbox is null)
         {
             // A push to a node that is not running (it ended and was deactivated, or was cancelled): nothing wants it.
+            batch.AdoptIfReceivedCopy();
             batch.Release();
             if (_plan is null) DeactivateOnIdle();
-            return ValueTask.CompletedTask;
+            return ValueTask.FromResult(true);
         }
+        if (_departing is not null) return ValueTask.FromResult(false);
+        batch.AdoptIfReceivedCopy();
         return _inbox.WriteAsync(port, batch);
     }
 
@@ -174,7 +195,9 @@ internal sealed partial class NodeGrain(
                 case LockstepOperator lockstep: await RunLockstepAsync(lockstep); break;
                 default: await RunInputsAsync(); break;
             }
-            if (!_forced.IsCancellationRequested) await FinishAsync();
+            if (_forced.IsCancellationRequested) return;
+            if (_pausing && !_ended && !_stopRequested && !_limitReached) await PauseAsync();
+            else await FinishAsync();
         }
         catch (Exception e) when (_forced.IsCancellationRequested)
         {
@@ -195,7 +218,7 @@ internal sealed partial class NodeGrain(
     private async Task RunSourceAsync(SourceOperator source)
     {
         var output = _output!;
-        while (!_stopRequested && !_limitReached && !_forced.IsCancellationRequested)
+        while (!_stopRequested && !_limitReached && !_forced.IsCancellationRequested && !_pausing)
         {
             bool more;
             try
@@ -209,32 +232,48 @@ internal sealed partial class NodeGrain(
             }
             if (!more) output.Flush();
             await EmitReadyAsync();
-            if (!more) break;
+            if (!more)
+            {
+                _ended = true;
+                break;
+            }
         }
     }
 
     private async Task RunInputsAsync()
     {
         var inbox = _inbox!;
-        while (!_limitReached && !_stopRequested)
+        while (!_limitReached && !_stopRequested && !_pausing)
         {
             int port;
             Batch batch;
             if (inbox.PortCount == 1)
             {
                 var next = await inbox.ReadAsync(0);
-                if (next is null) return;
+                if (next is null)
+                {
+                    _ended = !_pausing;
+                    return;
+                }
                 (port, batch) = (0, next);
             }
             else
             {
                 var next = await inbox.ReadAnyAsync();
-                if (next is null) return;
+                if (next is null)
+                {
+                    _ended = !_pausing;
+                    return;
+                }
                 (port, batch) = next.Value;
             }
             if (batch.Final)
             {
-                if (inbox.PortCount == 1) return;
+                if (inbox.PortCount == 1)
+                {
+                    _ended = true;
+                    return;
+                }
                 continue;
             }
             _received += batch.Count;
@@ -281,6 +320,9 @@ internal sealed partial class NodeGrain(
         var inbox = _inbox!;
         var current = new Batch?[inbox.PortCount];
         var offset = new int[inbox.PortCount];
+        // Half-used batches carried over by a migration come first.
+        for (var p = 0; p < _lockstepCarry.Length && p < current.Length; p++) current[p] = _lockstepCarry[p];
+        _lockstepCarry = [];
         try
         {
             while (!_limitReached && !_stopRequested)
@@ -292,7 +334,17 @@ internal sealed partial class NodeGrain(
                         current[p]?.Release();
                         current[p] = null;
                         var next = await inbox.ReadAsync(p);
-                        if (next is null || next.Final) return; // lockstep ends when any input ends
+                        if (next is null && _pausing)
+                        {
+                            _lockstepCarry = CarryRest(current, offset);
+                            return;
+                        }
+                        if (next is null || next.Final)
+                        {
+                            // Lockstep ends when any input ends.
+                            _ended = true;
+                            return;
+                        }
                         _received += next.Count;
                         current[p] = next;
                         offset[p] = 0;
@@ -404,6 +456,8 @@ internal sealed partial class NodeGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // A node moving away goes on elsewhere: what its inbox holds travels in its snapshot.
+        if (_departing is not null) return;
         CloseInbox();
         if (_state == NodeState.Running && !_forced.IsCancellationRequested)
         {

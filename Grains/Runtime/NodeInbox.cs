@@ -21,6 +21,8 @@ internal sealed class NodeInbox
     private readonly PumpSignal _dataArrived = new();
     private int _nextAnyPort;
     private volatile bool _closed;
+    private volatile bool _sealed;
+    private bool _readersInterrupted;
 
     public NodeInbox(int ports, int capacity)
     {
@@ -31,15 +33,37 @@ internal sealed class NodeInbox
 
     public int PortCount => _ports.Length;
 
-    public bool IsClosed => _closed;
+    /// <summary>True once the inbox takes nothing more: closed (writes are dropped) or sealed (writes are refused, to be resent to where the node went).</summary>
+    public bool IsClosed => _closed || _sealed;
+
+    /// <summary>An inbox carried over from another activation of the node (live migration).</summary>
+    public NodeInbox(InboxSnapshot snapshot, int capacity) : this(snapshot.Ports.Length, capacity)
+    {
+        for (var i = 0; i < _ports.Length; i++)
+        {
+            var from = snapshot.Ports[i];
+            var port = _ports[i];
+            port.Next = from.Next;
+            port.Ended = from.Ended;
+            foreach (var batch in from.Held)
+            {
+                batch.AdoptIfReceivedCopy();
+                port.Slots[batch.Sequence % capacity] = batch;
+            }
+        }
+    }
 
     public bool IsPortFinal(int port)
     {
         lock (_gate) return _ports[port].Ended;
     }
 
-    /// <summary>Puts a batch in its slot; completes once it has one. Duplicates and batches for a closed inbox are released at once.</summary>
-    public ValueTask WriteAsync(int port, Batch batch)
+    /// <summary>
+    /// Puts a batch in its slot; completes once it has one. Duplicates and batches for a closed inbox are released
+    /// at once. False when the inbox is sealed: the node is moving, the batch is left untouched and its writer
+    /// sends it again to wherever the node went.
+    /// </summary>
+    public ValueTask<bool> WriteAsync(int port, Batch batch)
     {
         if ((uint)port >= (uint)_ports.Length)
             throw new ArgumentOutOfRangeException(nameof(port), $"input port {port} does not exist (this node has {_ports.Length})");
@@ -47,17 +71,18 @@ internal sealed class NodeInbox
         Task room;
         lock (_gate)
         {
+            if (_sealed) return ValueTask.FromResult(false);
             var slot = batch.Sequence % _capacity;
             if (_closed || batch.Sequence < p.Next || p.Ended || p.Slots[slot] is { } existing && existing.Sequence == batch.Sequence)
             {
                 batch.Release();
-                return ValueTask.CompletedTask;
+                return ValueTask.FromResult(true);
             }
             if (batch.Sequence < p.Next + _capacity)
             {
                 p.Slots[slot] = batch;
                 _dataArrived.Set();
-                return ValueTask.CompletedTask;
+                return ValueTask.FromResult(true);
             }
             p.RoomSignal ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             room = p.RoomSignal.Task;
@@ -66,11 +91,11 @@ internal sealed class NodeInbox
     }
 
     // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask WriteWhenRoomAsync(Task room, int port, Batch batch)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> WriteWhenRoomAsync(Task room, int port, Batch batch)
     {
         await room;
-        await WriteAsync(port, batch);
+        return await WriteAsync(port, batch);
     }
 
     /// <summary>The next batch of <paramref name="port"/> in sequence order (a final batch marks the end), or null once the inbox is closed.</summary>
@@ -83,7 +108,7 @@ internal sealed class NodeInbox
             ValueTask wait;
             lock (_gate)
             {
-                if (_closed) return null;
+                if (_closed || _readersInterrupted) return null;
                 if (TryTake(port, out var batch)) return batch;
                 wait = _dataArrived.WaitAsync();
             }
@@ -101,7 +126,7 @@ internal sealed class NodeInbox
             ValueTask wait;
             lock (_gate)
             {
-                if (_closed) return null;
+                if (_closed || _readersInterrupted) return null;
                 var allEnded = true;
                 for (var k = 0; k < _ports.Length; k++)
                 {
@@ -118,6 +143,45 @@ internal sealed class NodeInbox
                 wait = _dataArrived.WaitAsync();
             }
             await wait;
+        }
+    }
+
+    /// <summary>Makes every read return null (the pump stops at its next read) while writes still land: the node is pausing to move.</summary>
+    public void InterruptReaders()
+    {
+        lock (_gate)
+        {
+            _readersInterrupted = true;
+            _dataArrived.Set();
+        }
+    }
+
+    /// <summary>
+    /// Refuses every later write (the writers send again, to where the node went) and answers what the inbox holds,
+    /// which now belongs to the snapshot.
+    /// </summary>
+    public InboxSnapshot Seal()
+    {
+        lock (_gate)
+        {
+            _sealed = true;
+            _readersInterrupted = true;
+            var ports = new InboxPortSnapshot[_ports.Length];
+            for (var i = 0; i < _ports.Length; i++)
+            {
+                var p = _ports[i];
+                var held = new List<Batch>();
+                for (var s = p.Next; s < p.Next + _capacity; s++)
+                {
+                    if (p.Slots[s % _capacity] is { } b && b.Sequence == s) held.Add(b);
+                }
+                ports[i] = new InboxPortSnapshot { Next = p.Next, Ended = p.Ended, Held = [.. held] };
+                // Writers waiting for room wake up to the seal and are refused.
+                p.RoomSignal?.TrySetResult();
+                p.RoomSignal = null;
+            }
+            _dataArrived.Set();
+            return new InboxSnapshot { Ports = ports };
         }
     }
 
@@ -167,4 +231,19 @@ internal sealed class NodeInbox
         public bool Ended;
         public TaskCompletionSource? RoomSignal;
     }
+}
+
+/// <summary>What a node's inbox holds when the node moves: per port, the next sequence it expects, whether the port has ended, and the batches already there.</summary>
+[GenerateSerializer]
+internal sealed class InboxSnapshot
+{
+    [Id(0)] public InboxPortSnapshot[] Ports { get; init; } = [];
+}
+
+[GenerateSerializer]
+internal sealed class InboxPortSnapshot
+{
+    [Id(0)] public long Next { get; init; }
+    [Id(1)] public bool Ended { get; init; }
+    [Id(2)] public Batch[] Held { get; init; } = [];
 }

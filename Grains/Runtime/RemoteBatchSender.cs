@@ -44,13 +44,36 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
         if (_pending.Count == 0) return;
         var group = _pending.ToArray();
         _pending.Clear();
-        var call = consumer.PushAsync(port, group).AsTask();
+        var call = Push(group);
         _calls.Enqueue(call);
         // Batches that piled up go out when a call returns, not only at the producer's next send: a producer
         // that has gone quiet (waiting for its own input) must not hold them back.
         call.ContinueWith(static (_, state) => ((RemoteBatchSender)state!).OnCallReturned(), this,
             CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Current);
     }
+
+    /// <summary>One call, and, when the consumer refused some of the batches because it was moving, calls again until it has them all.</summary>
+    private Task Push(Batch[] group)
+    {
+        var call = consumer.PushAsync(port, group);
+        if (call.IsCompletedSuccessfully && call.Result == group.Length) return Task.CompletedTask;
+        return PushRestAsync(call, group);
+    }
+
+    private async Task PushRestAsync(ValueTask<int> first, Batch[] group)
+    {
+        var accepted = await first;
+        for (var attempt = 1; accepted < group.Length; attempt++)
+        {
+            // The consumer refuses while it is between its old activation and its new one; that takes milliseconds.
+            if (attempt > MaxRefusals)
+                throw new TimeoutException($"the consumer refused batches {MaxRefusals} times over: it began moving to another silo and did not come back");
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(attempt, 20)));
+            accepted += await consumer.PushAsync(port, group[accepted..]);
+        }
+    }
+
+    private const int MaxRefusals = 1000;
 
     private void OnCallReturned()
     {

@@ -49,6 +49,71 @@ public sealed class CollectOperator : SinkOperator
         }
         writer.WriteEndArray();
     }
+
+    public override void SaveState(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("ints");
+        foreach (var x in _ints) writer.WriteNumberValue(x);
+        writer.WriteEndArray();
+        writer.WriteStartArray("doubles");
+        foreach (var x in _doubles) writer.WriteStringValue(x.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        writer.WriteEndArray();
+        writer.WriteStartArray("vectors");
+        foreach (var v in _vectors)
+        {
+            writer.WriteStartArray();
+            foreach (var f in v) writer.WriteStringValue(f.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            writer.WriteEndArray();
+        }
+        writer.WriteEndArray();
+        writer.WriteStartArray("records");
+        foreach (var r in _records)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("key", r.Key);
+            writer.WriteString("value", r.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            if (r.Label is not null) writer.WriteString("label", r.Label);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteStartArray("order");
+        foreach (var (kind, _) in _order) writer.WriteNumberValue((byte)kind);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    public override void RestoreState(JsonElement state)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        foreach (var x in state.GetProperty("ints").EnumerateArray()) _ints.Add(x.GetInt64());
+        foreach (var x in state.GetProperty("doubles").EnumerateArray()) _doubles.Add(double.Parse(x.GetString()!, inv));
+        foreach (var v in state.GetProperty("vectors").EnumerateArray())
+        {
+            var floats = new float[v.GetArrayLength()];
+            var i = 0;
+            foreach (var f in v.EnumerateArray()) floats[i++] = float.Parse(f.GetString()!, inv);
+            _vectors.Add(floats);
+        }
+        foreach (var r in state.GetProperty("records").EnumerateArray())
+        {
+            _records.Add(new Record
+            {
+                Key = r.GetProperty("key").GetInt64(),
+                Value = double.Parse(r.GetProperty("value").GetString()!, inv),
+                Label = r.TryGetProperty("label", out var label) ? label.GetString() : null,
+            });
+        }
+        // The order list holds (kind, index into that kind's list): rebuild the indices by counting.
+        var next = new Dictionary<ElementKind, int>();
+        foreach (var k in state.GetProperty("order").EnumerateArray())
+        {
+            var kind = (ElementKind)k.GetByte();
+            var index = next.GetValueOrDefault(kind);
+            next[kind] = index + 1;
+            _order.Add((kind, index));
+        }
+    }
 }
 
 [Operator("sum", Summary = "result: the sum (a vector input sums component-wise)")]
@@ -102,6 +167,35 @@ public sealed class SumOperator : SinkOperator
         else if (_sawFloat) JsonNumbers.Write(writer, _floatSum + _intSum);
         else writer.WriteNumberValue(_intSum);
     }
+
+    public override void SaveState(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("int", _intSum);
+        // Round-trip format: a partial sum must come back bit for bit.
+        writer.WriteString("float", _floatSum.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        writer.WriteBoolean("sawFloat", _sawFloat);
+        if (_vectorSum is not null)
+        {
+            writer.WriteStartArray("vector");
+            foreach (var x in _vectorSum) writer.WriteStringValue(x.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            writer.WriteEndArray();
+        }
+        writer.WriteEndObject();
+    }
+
+    public override void RestoreState(JsonElement state)
+    {
+        _intSum = state.GetProperty("int").GetInt64();
+        _floatSum = double.Parse(state.GetProperty("float").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        _sawFloat = state.GetProperty("sawFloat").GetBoolean();
+        if (state.TryGetProperty("vector", out var vector))
+        {
+            _vectorSum = new double[vector.GetArrayLength()];
+            var i = 0;
+            foreach (var x in vector.EnumerateArray()) _vectorSum[i++] = double.Parse(x.GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
 }
 
 [Operator("count", Summary = "result: how many elements arrived")]
@@ -110,6 +204,10 @@ public sealed class CountOperator : SinkOperator
     private long _count;
 
     public override void Consume(Batch input) => _count += input.Count;
+
+    public override void SaveState(Utf8JsonWriter writer) => writer.WriteNumberValue(_count);
+
+    public override void RestoreState(JsonElement state) => _count = state.GetInt64();
 
     public override void WriteResult(Utf8JsonWriter writer) => writer.WriteNumberValue(_count);
 }

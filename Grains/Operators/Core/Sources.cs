@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Numerics;
 using Dagger.Orleans.Wire;
 
@@ -67,6 +68,10 @@ public sealed class RangeOperator : SourceOperator
         _emitted += n;
         return ValueTask.FromResult(Count is not { } total || _emitted < total);
     }
+
+    public override void SaveState(Utf8JsonWriter writer) => writer.WriteNumberValue(_emitted);
+
+    public override void RestoreState(JsonElement state) => _emitted = state.GetInt64();
 }
 
 [Operator("constant", Summary = "value, repeated (count times, or endlessly)")]
@@ -91,4 +96,8 @@ public sealed class ConstantOperator : SourceOperator
         _emitted += n;
         return ValueTask.FromResult(Count is not { } total || _emitted < total);
     }
+
+    public override void SaveState(Utf8JsonWriter writer) => writer.WriteNumberValue(_emitted);
+
+    public override void RestoreState(JsonElement state) => _emitted = state.GetInt64();
 }

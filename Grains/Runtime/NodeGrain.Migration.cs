@@ -1,0 +1,139 @@
+using System.Buffers;
+using System.Text.Json;
+using Dagger.Orleans.Wire;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime.Placement;
+
+namespace Dagger.Orleans.Runtime;
+
+/// <summary>
+/// Live migration of a running node. The node pauses at a batch boundary (its pump stops after the batch in
+/// hand, sends what it has written and waits until every consumer has taken it), seals its inbox (later writes are
+/// refused and their producers send them again, to wherever the node went), and leaves with a
+/// <see cref="NodeSnapshot"/> through Orleans grain migration. The new activation takes the snapshot back and
+/// goes on: no element is lost, none is repeated, and the sequence numbers of its streams carry on.
+/// </summary>
+internal sealed partial class NodeGrain : IGrainMigrationParticipant
+{
+    private const string SnapshotKey = "dagger.node";
+
+    // The snapshot of a node that is leaving (set from the pause until the activation is gone).
+    private NodeSnapshot? _departing;
+
+    // The snapshot a migrated activation arrives with (from OnRehydrate until OnActivateAsync runs it).
+    private NodeSnapshot? _arriving;
+
+    public async Task<SiloAddress> MigrateAsync(SiloAddress target)
+    {
+        var plan = _plan;
+        if (plan is null)
+        {
+            DeactivateOnIdle();
+            throw new InvalidOperationException($"node '{this.GetPrimaryKeyString()}' is not running, so it cannot move");
+        }
+        if (target.Equals(siloDetails.SiloAddress)) return target;
+        if (_state != NodeState.Running || _pump is null || _pausing || _stopRequested)
+            throw new InvalidOperationException($"node '{plan.NodeId}' is {_state}{(_pausing ? " and already moving" : "")}: only a running node can move");
+
+        LogMigrating(logger, plan.DagId, plan.NodeId, target);
+        _pausing = true;
+        _inbox!.InterruptReaders();
+        await _pump;
+        if (_state != NodeState.Running || _ended || _stopRequested || _limitReached)
+        {
+            // It ended while pausing: there is nothing left to move.
+            return siloDetails.SiloAddress;
+        }
+
+        var inbox = _inbox.Seal();
+        localInboxes.Unregister(NodeKey.Of(plan.DagId, plan.NodeId), _inbox);
+        var state = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(state)) _operator!.SaveState(json);
+        _departing = new NodeSnapshot
+        {
+            Plan = plan,
+            OperatorState = System.Text.Encoding.UTF8.GetString(state.WrittenSpan),
+            Emitted = _emitted,
+            Received = _received,
+            NextSequence = _nextSequence,
+            LimitReached = _limitReached,
+            Inbox = inbox,
+            OutputsClosed = _outputs.Select(w => w.Closed).ToArray(),
+            LockstepCarry = _lockstepCarry,
+        };
+        // The placement hint is what makes Orleans carry the dehydrated state to the silo we chose.
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
+        try
+        {
+            DelayDeactivation(TimeSpan.Zero);
+            this.MigrateOnIdle();
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+        return target;
+    }
+
+    /// <summary>The pump's last act before a move: what it wrote goes out, and every consumer has taken it.</summary>
+    private async Task PauseAsync()
+    {
+        _output!.Flush();
+        await EmitReadyAsync();
+        foreach (var writer in _outputs) await writer.DrainAsync();
+    }
+
+    /// <summary>The unread rest of each half-used lockstep batch, as private copies (the originals are released by the pump).</summary>
+    private static Batch?[] CarryRest(Batch?[] current, int[] offset)
+    {
+        var carry = new Batch?[current.Length];
+        for (var p = 0; p < current.Length; p++)
+        {
+            if (current[p] is { } b && offset[p] < b.Count) carry[p] = b.CopyFrom(offset[p]);
+        }
+        return carry;
+    }
+
+    void IGrainMigrationParticipant.OnDehydrate(IDehydrationContext dehydrationContext)
+    {
+        if (_departing is not { } snapshot) return;
+        // The context serialises the snapshot here and now: the batches it held can go back to the pool.
+        dehydrationContext.TryAddValue(SnapshotKey, snapshot);
+        foreach (var port in snapshot.Inbox.Ports)
+        {
+            foreach (var batch in port.Held) batch.Release();
+        }
+        foreach (var batch in snapshot.LockstepCarry) batch?.Release();
+    }
+
+    void IGrainMigrationParticipant.OnRehydrate(IRehydrationContext rehydrationContext)
+    {
+        if (rehydrationContext.TryGetValue(SnapshotKey, out NodeSnapshot? snapshot)) _arriving = snapshot;
+    }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (_arriving is not { } snapshot) return;
+        _arriving = null;
+        var plan = snapshot.Plan;
+        Run(plan, new NodeInbox(snapshot.Inbox, plan.Window), restore: op =>
+        {
+            using var state = JsonDocument.Parse(snapshot.OperatorState);
+            op.RestoreState(state.RootElement);
+            _emitted = snapshot.Emitted;
+            _received = snapshot.Received;
+            _nextSequence = snapshot.NextSequence;
+            _limitReached = snapshot.LimitReached;
+            foreach (var batch in snapshot.LockstepCarry) batch?.AdoptIfReceivedCopy();
+            _lockstepCarry = snapshot.LockstepCarry;
+        }, closedOutputs: snapshot.OutputsClosed);
+        LogArrived(logger, plan.DagId, plan.NodeId, siloDetails.SiloAddress);
+        await _dag!.NodeMovedAsync(plan.NodeId, siloDetails.SiloAddress);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DAG {DagId}: node {NodeId} moving to {Target}")]
+    private static partial void LogMigrating(ILogger logger, string dagId, string nodeId, SiloAddress target);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DAG {DagId}: node {NodeId} goes on at {Silo}")]
+    private static partial void LogArrived(ILogger logger, string dagId, string nodeId, SiloAddress silo);
+}

@@ -1,0 +1,32 @@
+using Dagger.Orleans.Wire;
+
+namespace Dagger.Orleans.Runtime;
+
+/// <summary>
+/// Everything a running node is, taken at a pause between batches so it can go on elsewhere (live migration):
+/// its plan, the operator's own state, the counters and sequence numbers of its streams, what its inbox held,
+/// which consumers had finished, and, for a lockstep node, the rest of the batches it was half way through.
+/// </summary>
+[GenerateSerializer]
+internal sealed class NodeSnapshot
+{
+    [Id(0)] public NodePlan Plan { get; init; } = null!;
+
+    /// <summary>What <see cref="Operators.DaggerOperator.SaveState"/> wrote (JSON).</summary>
+    [Id(1)] public string OperatorState { get; init; } = "null";
+
+    [Id(2)] public long Emitted { get; init; }
+
+    [Id(3)] public long Received { get; init; }
+
+    /// <summary>The sequence number of the next batch this node emits, on every output edge.</summary>
+    [Id(4)] public long NextSequence { get; init; }
+
+    [Id(5)] public bool LimitReached { get; init; }
+
+    [Id(6)] public InboxSnapshot Inbox { get; init; } = new();
+
+    [Id(7)] public bool[] OutputsClosed { get; init; } = [];
+
+    [Id(8)] public Batch?[] LockstepCarry { get; init; } = [];
+}
