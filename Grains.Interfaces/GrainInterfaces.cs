@@ -17,6 +17,9 @@ public interface IDagGrain : IGrainWithStringKey
 
     [AlwaysInterleave] Task CancelAsync(CancelMode mode);
 
+    /// <summary>Cancels one node (see DagRun.CancelNodeAsync for what happens downstream).</summary>
+    [AlwaysInterleave] Task CancelNodeAsync(string nodeId, CancelMode mode);
+
     [AlwaysInterleave] Task NodeFinishedAsync(NodeStatus status, string? resultJson);
 
     [AlwaysInterleave] Task NodeFailedAsync(string nodeId, string error);
@@ -53,6 +56,9 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>Graceful: a source stops producing (the rest drains). Force: the node stops now and answers with its
     /// last status and, for a sink, the result of what it received.</summary>
     [AlwaysInterleave] Task<NodeReport?> CancelAsync(CancelMode mode);
+
+    /// <summary>Graceful cancellation of this node alone: it stops taking input, ends its output stream, and ends as Cancelled.</summary>
+    [AlwaysInterleave] Task StopAsync();
 
     [AlwaysInterleave] Task<NodeStatus> GetStatusAsync();
 }

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Dagger.Orleans.Client;
 using Dagger.Orleans.Spec;
 using Dagger.Orleans.Wire;
@@ -42,7 +44,7 @@ internal static class ClusterCommands
         command.SetAction((parse, _) => WithClusterAsync(parse.GetValue(cluster)!, async client =>
         {
             var status = await client.Attach(parse.GetValue(id)!).GetStatusAsync();
-            Console.WriteLine(ResultDocument.Write(status));
+            Console.WriteLine(WithPlacement(ResultDocument.Write(status), status));
             return ExitCodes.Ok;
         }));
         return command;
@@ -52,15 +54,64 @@ internal static class ClusterCommands
     {
         var id = new Argument<string>("id") { Description = "the DAG id" };
         var force = new Option<bool>("--force") { Description = "stop every node now instead of draining" };
+        var node = new Option<string?>("--node") { Description = "cancel this node only (graceful: it ends its output; --force: it and everything downstream stop now)" };
         var cluster = ClusterOption();
-        var command = new Command("cancel", "cancel a DAG: graceful (drain, then stop) or --force") { id, force, cluster };
+        var command = new Command("cancel", "cancel a DAG: graceful (drain, then stop) or --force") { id, force, node, cluster };
         command.SetAction((parse, _) => WithClusterAsync(parse.GetValue(cluster)!, async client =>
         {
-            await client.Attach(parse.GetValue(id)!).CancelAsync(parse.GetValue(force) ? CancelMode.Force : CancelMode.Graceful);
-            Console.WriteLine($"cancel requested for {parse.GetValue(id)}");
+            var mode = parse.GetValue(force) ? CancelMode.Force : CancelMode.Graceful;
+            var run = client.Attach(parse.GetValue(id)!);
+            if (parse.GetValue(node) is { } nodeId)
+            {
+                await run.CancelNodeAsync(nodeId, mode);
+                Console.WriteLine($"cancel requested for node {nodeId} of {run.Id}");
+            }
+            else
+            {
+                await run.CancelAsync(mode);
+                Console.WriteLine($"cancel requested for {run.Id}");
+            }
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    public static Command Migrate()
+    {
+        var id = new Argument<string>("id") { Description = "the DAG id" };
+        var node = new Argument<string>("node") { Description = "the node to move" };
+        var to = new Option<string?>("--to") { Description = "the silo to move it to (as `dagger status` shows it, or host:port); default: the least loaded other silo" };
+        var cluster = ClusterOption();
+        var command = new Command("migrate", "move a running node to another silo mid-stream, with its state") { id, node, to, cluster };
+        command.SetAction((parse, _) => WithClusterAsync(parse.GetValue(cluster)!, async client =>
+        {
+            try
+            {
+                var silo = await client.Attach(parse.GetValue(id)!).MigrateAsync(parse.GetValue(node)!, parse.GetValue(to));
+                Console.WriteLine($"node {parse.GetValue(node)} moved to {silo}");
+                return ExitCodes.Ok;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                await Console.Error.WriteLineAsync($"dagger: {e.Message}");
+                return ExitCodes.Invalid;
+            }
+        }));
+        return command;
+    }
+
+    /// <summary>The result document with, per node, its device and what its silo computes on (beside the silo it already names).</summary>
+    private static string WithPlacement(string document, DagStatus status)
+    {
+        var root = JsonNode.Parse(document)!;
+        var nodes = root["stats"]!["nodes"]!;
+        foreach (var node in status.Nodes)
+        {
+            if (nodes[node.NodeId] is not JsonObject entry) continue;
+            if (node.Device is not null) entry["device"] = node.Device;
+            if (node.Accelerator is not null) entry["accelerator"] = node.Accelerator;
+        }
+        return root.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
     private static async Task<int> WithClusterAsync(string clusterPath, Func<DaggerClient, Task<int>> action)

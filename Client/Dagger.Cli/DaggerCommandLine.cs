@@ -15,6 +15,7 @@ internal static class DaggerCommandLine
             ClusterCommands.Submit(),
             ClusterCommands.Status(),
             ClusterCommands.Cancel(),
+            ClusterCommands.Migrate(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -27,4 +27,14 @@ public sealed class DagRun(string id, IDagGrain grain)
 
     /// <summary>Graceful: sources stop and what is in flight drains through. Force: every node stops now.</summary>
     public Task CancelAsync(CancelMode mode = CancelMode.Graceful) => grain.CancelAsync(mode);
+
+    /// <summary>
+    /// Cancels one node. Graceful: it stops taking input and ends its output, so what is downstream finishes with
+    /// what it received. Force: it and every node downstream of it stop now (sinks keep what they received).
+    /// Either way its producers are told it needs nothing more, and the run ends <c>Cancelled</c>.
+    /// </summary>
+    public Task CancelNodeAsync(string nodeId, CancelMode mode = CancelMode.Graceful) => grain.CancelNodeAsync(nodeId, mode);
+
+    /// <summary>Moves a running node to another silo mid-stream (null: the least loaded other silo); answers the silo it now runs on.</summary>
+    public Task<string> MigrateAsync(string nodeId, string? toSilo = null) => grain.MigrateNodeAsync(nodeId, toSilo);
 }

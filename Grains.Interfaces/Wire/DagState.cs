@@ -21,6 +21,10 @@ public sealed record NodeStatus
     [Id(3)] public long Received { get; init; }
     [Id(4)] public string? Silo { get; init; }
     [Id(5)] public string? Error { get; init; }
+    /// <summary>The node's <c>device</c> from the spec (cpu, gpu, any).</summary>
+    [Id(6)] public string? Device { get; init; }
+    /// <summary>What the node's silo computes on, e.g. <c>gpu (NVIDIA H100 80GB HBM3, 79.1 GiB, cuda)</c> or <c>cpu (16 cores, 125 GiB)</c>.</summary>
+    [Id(7)] public string? Accelerator { get; init; }
 }
 
 /// <summary>A DAG run's state: what <c>dagger status</c> shows and what the result document is made from.</summary>

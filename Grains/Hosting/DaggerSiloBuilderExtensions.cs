@@ -1,16 +1,33 @@
+using Dagger.Orleans.Gpu;
 using Dagger.Orleans.Operators;
 using Dagger.Orleans.Placement;
 using Dagger.Orleans.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace Dagger.Orleans.Hosting;
 
 public static class DaggerSiloBuilderExtensions
 {
-    /// <summary>Adds the DAG runtime to a silo: operator catalog, node placement, and options.</summary>
+    /// <summary>
+    /// Adds the DAG runtime to a silo: operator catalog, device-aware node placement, options, and the silo's
+    /// accelerator as silo metadata. <paramref name="configure"/> runs once here as well (it should only set
+    /// options): silo metadata is fixed when the silo is built, so <see cref="DaggerOptions.Accelerator"/> is settled
+    /// now — detected with ILGPU unless set to gpu or cpu.
+    /// </summary>
+    /// <exception cref="ArgumentException"><see cref="DaggerOptions.Accelerator"/> is none of auto, gpu, cpu.</exception>
     public static ISiloBuilder AddDagger(this ISiloBuilder builder, Action<DaggerOptions>? configure = null)
     {
+        var declared = new DaggerOptions();
+        configure?.Invoke(declared);
+        var accelerator = AcceleratorDetection.Resolve(declared.Accelerator);
+        builder.Services.AddSingleton(accelerator);
+        builder.UseSiloMetadata(accelerator.Accelerator.ToMetadata());
+        builder.Services.AddSingleton<ClusterAccelerators>();
+        builder.Services.AddSingleton<NodeLoad>();
+        builder.Services.AddHostedService<AcceleratorStartup>();
+
         builder.Services.AddOptions<DaggerOptions>();
         if (configure is not null) builder.Services.Configure(configure);
         builder.Services.AddSingleton(sp =>

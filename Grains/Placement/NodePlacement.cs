@@ -1,15 +1,16 @@
+using Dagger.Orleans.Spec;
 using Orleans.Placement;
-using Orleans.Runtime;
 using Orleans.Runtime.Placement;
 
 namespace Dagger.Orleans.Placement;
 
 /// <summary>
-/// Where node grains go. The DAG grain passes each node's position in a topological order of the DAG (and the
-/// number of nodes) through the request context; the director cuts that order into one contiguous block per
-/// compatible silo. Neighbours in the DAG mostly share a silo, so most edges stay silo-local (a local hop is an
-/// inbox write, a remote one a serialised message), while a DAG's independent tasks still spread over the
-/// cluster. (Device-aware choice of GPU or CPU silos plugs in here.)
+/// Where node grains go. The DAG grain passes each node's device, its position in a topological order of the DAG
+/// and the number of nodes through the request context. The director keeps the silos whose accelerator serves the
+/// device (<see cref="DeviceRules"/>), then: for <c>cpu</c> and <c>gpu</c> it cuts the topological order into one
+/// contiguous block per qualifying silo — neighbours in the DAG mostly share a silo, so most edges stay silo-local
+/// (a local hop is an inbox write, a remote one a serialised message) while independent tasks still spread; for
+/// <c>any</c> it takes the least loaded qualifying silo (<see cref="NodeLoad"/>).
 /// </summary>
 [GenerateSerializer, Immutable, SuppressReferenceTracking]
 public sealed class NodePlacement : PlacementStrategy
@@ -20,31 +21,50 @@ public sealed class NodePlacement : PlacementStrategy
     /// <summary>How many nodes the DAG has.</summary>
     public const string NodeCountKey = "dagger.node-count";
 
+    /// <summary>The node's <c>device</c> (cpu, gpu, any); without it any silo may host the activation.</summary>
+    public const string NodeDeviceKey = "dagger.node-device";
+
     public static readonly NodePlacement Instance = new();
 }
 
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
 public sealed class NodePlacementAttribute() : PlacementAttribute(NodePlacement.Instance);
 
-internal sealed class NodePlacementDirector : IPlacementDirector
+internal sealed class NodePlacementDirector(ClusterAccelerators accelerators, NodeLoad load) : IPlacementDirector
 {
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var silos = context.GetCompatibleSilos(target);
         if (silos.Length == 0) throw new OrleansException($"no silo can host {target.GrainIdentity}");
-        // A live migration names its target silo: honour it while that silo can host the node.
-        if (target.RequestContextData is { } hinted && hinted.TryGetValue(IPlacementDirector.PlacementHintKey, out var h)
-            && h is SiloAddress hint && silos.Contains(hint))
-        {
-            return Task.FromResult(hint);
-        }
-        var ordered = silos.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToArray();
         var data = target.RequestContextData;
+        // An activation made for something other than starting a node (a late status query) has no device: any silo will do.
+        var device = data is not null && data.TryGetValue(NodePlacement.NodeDeviceKey, out var d) ? d as string : null;
+        var candidates = device is null ? silos : accelerators.Qualifying(device, silos);
+        if (candidates.Length == 0)
+        {
+            // The submission check makes this rare (a GPU silo lost between submission and start); the node's start fails with it.
+            var unknown = silos.Length - DeviceRules.Qualifying(Devices.Any, silos, accelerators.Of).Length;
+            throw new OrleansException(DeviceRules.NoSilo(NodeIdOf(target.GrainIdentity), device!, silos.Length, unknown));
+        }
+        // A migration names its target: honour it when that silo can host the node.
+        if (data is not null && IPlacementDirector.GetPlacementHint(data, candidates) is { } hinted) return Task.FromResult(hinted);
+        if (device == Devices.Any) return load.LeastLoadedAsync(candidates);
+
+        var ordered = candidates.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToArray();
         var silo = data is not null
             && data.TryGetValue(NodePlacement.NodePositionKey, out var p) && p is int position
             && data.TryGetValue(NodePlacement.NodeCountKey, out var c) && c is int count && count > 0 && position >= 0 && position < count
             ? ordered[(int)((long)position * ordered.Length / count)]
             : ordered[Random.Shared.Next(ordered.Length)];
+        load.Placed(silo);
         return Task.FromResult(silo);
+    }
+
+    /// <summary>The node id of a node grain (key <c>dagId/nodeId</c>).</summary>
+    private static string NodeIdOf(GrainId grain)
+    {
+        var key = grain.Key.ToString();
+        var slash = key.IndexOf('/');
+        return slash >= 0 ? key[(slash + 1)..] : key;
     }
 }

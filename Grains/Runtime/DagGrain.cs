@@ -15,7 +15,8 @@ namespace Dagger.Orleans.Runtime;
 /// </summary>
 [Reentrant]
 internal sealed partial class DagGrain(
-    OperatorCatalog catalog, IOptions<DaggerOptions> options, IClusterMembershipService membership, ILogger<DagGrain> logger) : Grain, IDagGrain
+    OperatorCatalog catalog, IOptions<DaggerOptions> options, IClusterMembershipService membership, ClusterAccelerators accelerators,
+    ILogger<DagGrain> logger) : Grain, IDagGrain
 {
     private readonly DaggerOptions _options = options.Value;
     private readonly Dictionary<string, NodeStatus> _nodes = new(StringComparer.Ordinal);
@@ -40,7 +41,11 @@ internal sealed partial class DagGrain(
                 : new SubmitResult { DagId = DagId, Problems = [$"DAG id '{DagId}' is already in use by another run"] };
         }
         var problems = DagValidator.Validate(spec, catalog, _options.Transports);
+        // Refused now, naming node and capability, rather than failing (or waiting) once nodes start.
+        if (problems.Count == 0) problems = await accelerators.CheckAsync(spec, _options.SiloMetadataWait);
         if (problems.Count > 0) return new SubmitResult { DagId = DagId, Problems = problems };
+        // A submission of this id may have got in while the check waited: answer as to a repeat.
+        if (_spec is not null) return await SubmitAsync(spec);
 
         _spec = spec;
         _startedAt = DateTimeOffset.UtcNow;
@@ -86,6 +91,7 @@ internal sealed partial class DagGrain(
         // The placement director reads the node's position to lay the DAG out over the silos.
         RequestContext.Set(NodePlacement.NodePositionKey, position);
         RequestContext.Set(NodePlacement.NodeCountKey, count);
+        RequestContext.Set(NodePlacement.NodeDeviceKey, _spec!.Nodes.First(n => n.Id == plan.NodeId).EffectiveDevice);
         try
         {
             return Node(plan.NodeId).StartAsync(plan);
@@ -94,6 +100,7 @@ internal sealed partial class DagGrain(
         {
             RequestContext.Remove(NodePlacement.NodePositionKey);
             RequestContext.Remove(NodePlacement.NodeCountKey);
+            RequestContext.Remove(NodePlacement.NodeDeviceKey);
         }
     }
 
@@ -162,9 +169,41 @@ internal sealed partial class DagGrain(
     {
         _nodes[status.NodeId] = status;
         if (resultJson is not null) _results[status.NodeId] = resultJson;
-        if (!_state.IsTerminal() && _nodes.Values.All(n => n.State is NodeState.Finished))
-            End(_state == DagState.Cancelling ? DagState.Cancelled : DagState.Completed);
+        EndIfAllStopped();
         return Task.CompletedTask;
+    }
+
+    /// <summary>The run ends once every node has finished or was cancelled; cancelled if any was, or the run was.</summary>
+    private void EndIfAllStopped()
+    {
+        if (_state.IsTerminal() || !_nodes.Values.All(n => n.State is NodeState.Finished or NodeState.Cancelled)) return;
+        var cancelled = _state == DagState.Cancelling || _nodes.Values.Any(n => n.State == NodeState.Cancelled);
+        End(cancelled ? DagState.Cancelled : DagState.Completed);
+    }
+
+    public async Task CancelNodeAsync(string nodeId, CancelMode mode)
+    {
+        if (_spec is null) throw NotFound();
+        if (!_nodes.TryGetValue(nodeId, out var node)) throw new ArgumentException($"DAG '{DagId}' has no node '{nodeId}'");
+        if (_state.IsTerminal() || node.State != NodeState.Running) return;
+        LogCancellingNode(logger, DagId, nodeId, mode);
+        if (mode == CancelMode.Graceful)
+        {
+            await Node(nodeId).StopAsync();
+            return;
+        }
+        // Forceful: the node and everything downstream of it stop now (Dagger cancels dependents with it); the
+        // producers feeding that part hear that it needs nothing more, and stop if nothing else needs them.
+        var doomed = DagPlanner.Downstream(_spec, nodeId);
+        await Task.WhenAll(doomed.Where(id => _nodes[id].State is NodeState.Running or NodeState.Pending).Select(async id =>
+        {
+            var report = await Node(id).CancelAsync(CancelMode.Force);
+            _nodes[id] = report is null ? _nodes[id] with { State = NodeState.Cancelled } : report.Status with { NodeId = id, State = NodeState.Cancelled };
+            if (report?.ResultJson is { } result) _results.TryAdd(id, result);
+        }));
+        await Task.WhenAll(_spec.Edges.Where(e => !doomed.Contains(e.From) && doomed.Contains(e.To))
+            .Select(e => Node(e.From).ConsumerFinishedAsync(e.To, e.Port)));
+        EndIfAllStopped();
     }
 
     public Task NodeFailedAsync(string nodeId, string error)
@@ -270,12 +309,19 @@ internal sealed partial class DagGrain(
     {
         DagId = DagId,
         State = _state,
-        Nodes = _spec!.Nodes.Select(n => _nodes[n.Id]).ToArray(),
+        Nodes = _spec!.Nodes.Select(n => WithDevice(_nodes[n.Id], n)).ToArray(),
         Results = new Dictionary<string, string>(_results),
         Error = _error,
         StartedAt = _startedAt,
         EndedAt = _endedAt,
         Silo = RuntimeIdentity,
+    };
+
+    /// <summary>A node's status with its device and the accelerator of the silo it was placed on.</summary>
+    private NodeStatus WithDevice(NodeStatus status, NodeSpec node) => status with
+    {
+        Device = node.EffectiveDevice,
+        Accelerator = _nodeSilos.TryGetValue(node.Id, out var silo) ? accelerators.Of(silo)?.Describe() : null,
     };
 
     /// <summary>Asked about an id no run has: this activation holds nothing worth keeping.</summary>
@@ -292,6 +338,9 @@ internal sealed partial class DagGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DAG {DagId}: submitted with {Nodes} nodes")]
     private static partial void LogSubmitted(ILogger logger, string dagId, int nodes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DAG {DagId}: cancelling node {NodeId} ({Mode})")]
+    private static partial void LogCancellingNode(ILogger logger, string dagId, string nodeId, CancelMode mode);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DAG {DagId}: cancelling ({Mode})")]
     private static partial void LogCancelling(ILogger logger, string dagId, CancelMode mode);

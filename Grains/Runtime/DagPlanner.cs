@@ -54,6 +54,22 @@ internal static class DagPlanner
     /// The nodes in an order where every producer comes before its consumers: depth first from each source, so a
     /// chain's nodes stand next to each other (placement cuts this order into per-silo blocks).
     /// </summary>
+    /// <summary><paramref name="nodeId"/> and every node that depends on it, directly or through others.</summary>
+    public static HashSet<string> Downstream(DagSpec spec, string nodeId)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal) { nodeId };
+        var queue = new Queue<string>([nodeId]);
+        while (queue.Count > 0)
+        {
+            var from = queue.Dequeue();
+            foreach (var edge in spec.Edges)
+            {
+                if (edge.From == from && found.Add(edge.To)) queue.Enqueue(edge.To);
+            }
+        }
+        return found;
+    }
+
     public static List<string> TopologicalOrder(DagSpec spec)
     {
         var consumers = spec.Edges.GroupBy(e => e.From).ToDictionary(g => g.Key, g => g.Select(e => e.To).ToList(), StringComparer.Ordinal);

@@ -32,6 +32,19 @@ public sealed class DaggerOptions
     /// <summary>How often a running DAG checks that the silos of its nodes are alive.</summary>
     public TimeSpan SiloWatchPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// What this silo tells the cluster it computes on: <c>auto</c> (find a GPU with ILGPU: CUDA or OpenCL),
+    /// <c>gpu</c> (a GPU silo even without one: kernels then run on ILGPU's CPU accelerator) or <c>cpu</c>. Read when
+    /// <c>AddDagger</c> runs: silo metadata is fixed when the silo is built.
+    /// </summary>
+    public string Accelerator { get; set; } = Placement.Accelerators.Auto;
+
+    /// <summary>How long a submission waits for silos that have joined but not yet published their accelerator.</summary>
+    public TimeSpan SiloMetadataWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How old the cluster's node counts per silo may be when an <c>any</c> node is placed by load (each refresh is one management call).</summary>
+    public TimeSpan NodeLoadRefresh { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Paths of extra assemblies with user operators, loaded at silo start.</summary>
     public List<string> OperatorAssemblies { get; } = [];
 }

@@ -35,6 +35,8 @@ internal sealed partial class NodeGrain(
     private long _nextSequence;
     private bool _limitReached;
     private bool _stopRequested;
+    // Cancelled alone (gracefully): it ends like a finished node, but reports Cancelled.
+    private bool _stoppedByUser;
     private Task? _pump;
     // Live migration: the pump stops at its next batch boundary (see NodeGrain.Migration.cs).
     private bool _pausing;
@@ -154,6 +156,20 @@ internal sealed partial class NodeGrain(
         DeactivateOnIdle();
         // A sink keeps what it received: its result goes back with the report.
         return new NodeReport(Status(), wasRunning ? SinkResult() : null);
+    }
+
+    public Task StopAsync()
+    {
+        if (_plan is null)
+        {
+            DeactivateOnIdle();
+            return Task.CompletedTask;
+        }
+        if (_state != NodeState.Running || _stopRequested) return Task.CompletedTask;
+        LogStoppedByUser(logger, _plan.DagId, _plan.NodeId);
+        _stoppedByUser = true;
+        RequestStop();
+        return Task.CompletedTask;
     }
 
     public Task<NodeStatus> GetStatusAsync()
@@ -439,7 +455,7 @@ internal sealed partial class NodeGrain(
         await TearDownInputsAsync();
         CloseInbox();
         var result = SinkResult();
-        if (_state == NodeState.Running) _state = NodeState.Finished;
+        if (_state == NodeState.Running) _state = _stoppedByUser ? NodeState.Cancelled : NodeState.Finished;
         LogFinished(logger, plan.DagId, plan.NodeId, _emitted);
         await _dag!.NodeFinishedAsync(Status(), result);
         DelayDeactivation(TimeSpan.Zero);
@@ -503,6 +519,9 @@ internal sealed partial class NodeGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "DAG {DagId}: node {NodeId} finished after emitting {Emitted} elements")]
     private static partial void LogFinished(ILogger logger, string dagId, string nodeId, long emitted);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DAG {DagId}: node {NodeId} cancelled: it stops taking input and ends its output")]
+    private static partial void LogStoppedByUser(ILogger logger, string dagId, string nodeId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "DAG {DagId}: node {NodeId} stops: every consumer has finished")]
     private static partial void LogTornDown(ILogger logger, string dagId, string nodeId);

@@ -150,7 +150,7 @@ public sealed class SumOperator : SinkOperator
                 var width = floats.Length / Math.Max(input.Count, 1);
                 _vectorSum ??= new double[width];
                 if (_vectorSum.Length != width)
-                    throw new InvalidOperationException($"sum: vectors of {width} floats after vectors of {_vectorSum.Length}");
+                    throw new InvalidOperationException($"sum: vectors of width {width} after vectors of width {_vectorSum.Length} (in floats)");
                 for (var i = 0; i < floats.Length; i++) _vectorSum[i % width] += floats[i];
                 break;
         }

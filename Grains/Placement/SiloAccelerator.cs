@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+using System.Globalization;
+
+namespace Dagger.Orleans.Placement;
+
+/// <summary>The values of <see cref="Runtime.DaggerOptions.Accelerator"/> and of a silo's published accelerator.</summary>
+public static class Accelerators
+{
+    public const string Auto = "auto";
+    public const string Gpu = "gpu";
+    public const string Cpu = "cpu";
+
+    /// <summary>What the setting may say.</summary>
+    public static readonly IReadOnlyList<string> Settings = [Auto, Gpu, Cpu];
+}
+
+/// <summary>
+/// What a silo computes on, as it tells the cluster through silo metadata: its kind (<c>gpu</c> or <c>cpu</c>), the
+/// device, and the ILGPU backend its kernels run on (<c>cuda</c>, <c>opencl</c>, or <c>cpu</c> for a silo declared
+/// <c>gpu</c> without one, or a CPU silo).
+/// </summary>
+public sealed record SiloAccelerator(string Kind, string DeviceName, long MemoryBytes, string Backend, bool Declared)
+{
+    public const string KindKey = "dagger.accelerator";
+    public const string DeviceNameKey = "dagger.device-name";
+    public const string DeviceMemoryKey = "dagger.device-memory";
+    public const string BackendKey = "dagger.device-backend";
+    public const string SourceKey = "dagger.accelerator-source";
+
+    public bool IsGpu => Kind == Accelerators.Gpu;
+
+    /// <summary>For people: <c>gpu (NVIDIA H100 80GB HBM3, 79.1 GiB, cuda)</c>, <c>cpu (16 cores, 125 GiB)</c>.</summary>
+    public string Describe()
+    {
+        var memory = MemoryBytes > 0 ? $", {MemoryBytes / (double)(1L << 30):0.#} GiB" : "";
+        var backend = IsGpu ? $", {Backend}" : "";
+        var declared = Declared ? ", declared" : "";
+        return $"{Kind} ({DeviceName}{memory}{backend}{declared})";
+    }
+
+    public Dictionary<string, string> ToMetadata() => new(StringComparer.Ordinal)
+    {
+        [KindKey] = Kind,
+        [DeviceNameKey] = DeviceName,
+        [DeviceMemoryKey] = MemoryBytes.ToString(CultureInfo.InvariantCulture),
+        [BackendKey] = Backend,
+        [SourceKey] = Declared ? "configured" : "detected",
+    };
+
+    /// <summary>The accelerator a silo published, or null for a silo that published none (not a Dagger silo, or not yet known).</summary>
+    public static SiloAccelerator? FromMetadata(ImmutableDictionary<string, string> metadata)
+    {
+        if (!metadata.TryGetValue(KindKey, out var kind)) return null;
+        return new SiloAccelerator(
+            kind,
+            metadata.GetValueOrDefault(DeviceNameKey) ?? "",
+            long.TryParse(metadata.GetValueOrDefault(DeviceMemoryKey), NumberStyles.None, CultureInfo.InvariantCulture, out var memory) ? memory : 0,
+            metadata.GetValueOrDefault(BackendKey) ?? "",
+            metadata.GetValueOrDefault(SourceKey) == "configured");
+    }
+}
