@@ -24,6 +24,9 @@ public interface IDagGrain : IGrainWithStringKey
 
     [AlwaysInterleave] Task NodeFailedAsync(string nodeId, string error);
 
+    /// <summary>Moves this grain (the run's record and tracker, not its nodes) to <paramref name="target"/>: a silo shutting down gracefully hands its runs over.</summary>
+    [AlwaysInterleave] Task MoveToAsync(SiloAddress target);
+
     /// <summary>A node went on at another silo after a live migration.</summary>
     [AlwaysInterleave] Task NodeMovedAsync(string nodeId, SiloAddress silo);
 

@@ -39,6 +39,9 @@ public static class DaggerSiloBuilderExtensions
         builder.Services.AddSingleton<IOperatorCatalog>(sp => sp.GetRequiredService<OperatorCatalog>());
         builder.Services.AddHostedService<OperatorCatalogStartup>();
         builder.Services.AddSingleton<LocalInboxDirectory>();
+        builder.Services.AddSingleton<LocalDagDirectory>();
+        builder.Services.AddSingleton<SiloDrain>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
         builder.AddPlacementDirector<NodePlacement, NodePlacementDirector>();
         return builder;
     }

@@ -56,7 +56,7 @@ internal sealed partial class DagGrain(
         var plans = DagPlanner.Plan(DagId, spec, _options.WindowFor(spec.EffectiveBatch));
         var position = DagPlanner.TopologicalOrder(spec).Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
         // A node whose silo dies takes what its memory edges held with it: watch for that, and fail the run.
-        _siloWatch = this.RegisterGrainTimer(CheckNodeSilosAsync, new GrainTimerCreationOptions(_options.SiloWatchPeriod, _options.SiloWatchPeriod) { Interleave = true });
+        StartSiloWatch();
         try
         {
             foreach (var group in DagPlanner.StartOrder(spec))
@@ -71,6 +71,9 @@ internal sealed partial class DagGrain(
         }
         return new SubmitResult { DagId = DagId };
     }
+
+    private void StartSiloWatch() =>
+        _siloWatch = this.RegisterGrainTimer(CheckNodeSilosAsync, new GrainTimerCreationOptions(_options.SiloWatchPeriod, _options.SiloWatchPeriod) { Interleave = true });
 
     private async Task StartNode(NodePlan plan, int position, int count)
     {
@@ -227,16 +230,16 @@ internal sealed partial class DagGrain(
             throw new InvalidOperationException($"node '{nodeId}' is {node.State}: only a running node of a running DAG can move");
         var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToList();
         _nodeSilos.TryGetValue(nodeId, out var from);
-        var target = toSilo is null ? LeastLoaded(active, from) : SiloMatching(active, toSilo);
+        var device = _spec.Nodes.First(n => n.Id == nodeId).EffectiveDevice;
+        var target = toSilo is null ? LeastLoaded(accelerators.Qualifying(device, [.. active.Where(s => !s.Equals(from))]), nodeId) : SiloMatching(active, toSilo);
         var now = await Node(nodeId).MigrateAsync(target);
         return now.ToString();
     }
 
-    /// <summary>The active silo, other than <paramref name="from"/>, that runs the fewest of this run's running nodes.</summary>
-    private SiloAddress LeastLoaded(List<SiloAddress> active, SiloAddress? from)
+    /// <summary>Of <paramref name="candidates"/> (other silos that may host the node), the one that runs the fewest of this run's running nodes.</summary>
+    private SiloAddress LeastLoaded(SiloAddress[] candidates, string nodeId)
     {
-        var candidates = active.Where(s => !s.Equals(from)).ToList();
-        if (candidates.Count == 0) throw new InvalidOperationException("there is no other active silo to move the node to");
+        if (candidates.Length == 0) throw new InvalidOperationException($"there is no other active silo that can host node '{nodeId}'");
         return candidates.MinBy(s => _nodeSilos.Count(n => s.Equals(n.Value) && _nodes[n.Key].State == NodeState.Running))!;
     }
 

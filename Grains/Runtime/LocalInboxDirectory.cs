@@ -16,4 +16,7 @@ internal sealed class LocalInboxDirectory
     public void Unregister(string nodeKey, NodeInbox inbox) => _inboxes.TryRemove(new KeyValuePair<string, NodeInbox>(nodeKey, inbox));
 
     public NodeInbox? Find(string nodeKey) => _inboxes.GetValueOrDefault(nodeKey);
+
+    /// <summary>The keys of the nodes running on this silo now.</summary>
+    public string[] NodeKeys => [.. _inboxes.Keys];
 }

@@ -1,0 +1,89 @@
+using Dagger.Orleans.Wire;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime.Placement;
+
+namespace Dagger.Orleans.Runtime;
+
+/// <summary>
+/// A DAG grain moves (a silo shutting down gracefully moves it away) with everything it knows of its run; the new
+/// activation takes up the silo watch again and goes on answering status, waits and cancellation.
+/// </summary>
+internal sealed partial class DagGrain : IGrainMigrationParticipant
+{
+    private const string SnapshotKey = "dagger.dag";
+    private DagSnapshot? _arriving;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        ServiceProvider.GetRequiredService<LocalDagDirectory>().Add(DagId);
+        if (_arriving is not { } snapshot) return Task.CompletedTask;
+        _arriving = null;
+        _spec = snapshot.Spec;
+        _state = snapshot.State;
+        _error = snapshot.Error;
+        _startedAt = snapshot.StartedAt;
+        _endedAt = snapshot.EndedAt;
+        foreach (var (id, node) in snapshot.Nodes) _nodes[id] = node;
+        foreach (var (id, result) in snapshot.Results) _results[id] = result;
+        foreach (var (id, silo) in snapshot.NodeSilos) _nodeSilos[id] = silo;
+        if (_state.IsTerminal())
+        {
+            _ended.TrySetResult();
+            DelayDeactivation(_options.ResultRetention);
+        }
+        else
+        {
+            DelayDeactivation(TimeSpan.MaxValue);
+            StartSiloWatch();
+        }
+        LogDagArrived(logger, DagId, _state);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        ServiceProvider.GetRequiredService<LocalDagDirectory>().Remove(DagId);
+        return Task.CompletedTask;
+    }
+
+    public Task MoveToAsync(SiloAddress target)
+    {
+        if (_spec is null || target.Equals(ServiceProvider.GetRequiredService<ILocalSiloDetails>().SiloAddress)) return Task.CompletedTask;
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
+        try
+        {
+            DelayDeactivation(TimeSpan.Zero);
+            this.MigrateOnIdle();
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+        return Task.CompletedTask;
+    }
+
+    void IGrainMigrationParticipant.OnDehydrate(IDehydrationContext dehydrationContext)
+    {
+        if (_spec is null) return;
+        dehydrationContext.TryAddValue(SnapshotKey, new DagSnapshot
+        {
+            Spec = _spec,
+            State = _state,
+            Error = _error,
+            StartedAt = _startedAt,
+            EndedAt = _endedAt,
+            Nodes = new(_nodes),
+            Results = new(_results),
+            NodeSilos = new(_nodeSilos),
+        });
+    }
+
+    void IGrainMigrationParticipant.OnRehydrate(IRehydrationContext rehydrationContext)
+    {
+        if (rehydrationContext.TryGetValue(SnapshotKey, out DagSnapshot? snapshot)) _arriving = snapshot;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DAG {DagId}: its grain goes on here ({State})")]
+    private static partial void LogDagArrived(ILogger logger, string dagId, DagState state);
+}
