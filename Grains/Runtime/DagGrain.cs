@@ -219,8 +219,12 @@ internal sealed partial class DagGrain(
     public Task NodeMovedAsync(string nodeId, SiloAddress silo)
     {
         _nodeSilos[nodeId] = silo;
+        if (_moving.Remove(nodeId, out var arrived)) arrived.TrySetResult(silo);
         return Task.CompletedTask;
     }
+
+    // Nodes on their way to another silo: done when the new activation reports in.
+    private readonly Dictionary<string, TaskCompletionSource<SiloAddress>> _moving = new(StringComparer.Ordinal);
 
     public async Task<string> MigrateNodeAsync(string nodeId, string? toSilo)
     {
@@ -232,8 +236,17 @@ internal sealed partial class DagGrain(
         _nodeSilos.TryGetValue(nodeId, out var from);
         var device = _spec.Nodes.First(n => n.Id == nodeId).EffectiveDevice;
         var target = toSilo is null ? LeastLoaded(accelerators.Qualifying(device, [.. active.Where(s => !s.Equals(from))]), nodeId) : SiloMatching(active, toSilo);
+        var arrived = new TaskCompletionSource<SiloAddress>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _moving[nodeId] = arrived;
         var now = await Node(nodeId).MigrateAsync(target);
-        return now.ToString();
+        if (now.Equals(from) || !now.Equals(target))
+        {
+            // It ended before it could move, or was already there.
+            _moving.Remove(nodeId);
+            return now.ToString();
+        }
+        // Answer once it runs there: a silo draining for shutdown may stop as soon as this returns.
+        return (await arrived.Task.WaitAsync(_options.MaxWait)).ToString();
     }
 
     /// <summary>Of <paramref name="candidates"/> (other silos that may host the node), the one that runs the fewest of this run's running nodes.</summary>
