@@ -72,8 +72,11 @@ internal sealed partial class DagGrain(
         return new SubmitResult { DagId = DagId };
     }
 
-    private void StartSiloWatch() =>
+    private void StartSiloWatch()
+    {
         _siloWatch = this.RegisterGrainTimer(CheckNodeSilosAsync, new GrainTimerCreationOptions(_options.SiloWatchPeriod, _options.SiloWatchPeriod) { Interleave = true });
+        StartBalancing();
+    }
 
     private async Task StartNode(NodePlan plan, int position, int count)
     {
@@ -293,6 +296,7 @@ internal sealed partial class DagGrain(
     {
         _siloWatch?.Dispose();
         _siloWatch = null;
+        StopBalancing();
         _state = state;
         _endedAt = DateTimeOffset.UtcNow;
         DelayDeactivation(_options.ResultRetention);

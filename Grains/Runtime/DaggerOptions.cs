@@ -45,6 +45,15 @@ public sealed class DaggerOptions
     /// <summary>How old the cluster's node counts per silo may be when an <c>any</c> node is placed by load (each refresh is one management call).</summary>
     public TimeSpan NodeLoadRefresh { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How often a running DAG looks for an overloaded silo and moves one of its nodes from there to the least
+    /// loaded silo that may host it (live migration); zero turns balancing off.
+    /// </summary>
+    public TimeSpan BalancePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many more node activations the busiest silo must have than the least busy before a node moves (at least 2, or moves would go back and forth).</summary>
+    public int BalanceThreshold { get; set; } = 2;
+
     /// <summary>Paths of extra assemblies with user operators, loaded at silo start.</summary>
     public List<string> OperatorAssemblies { get; } = [];
 }

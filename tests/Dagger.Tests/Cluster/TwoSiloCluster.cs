@@ -18,9 +18,9 @@ public sealed class TwoSiloCluster : IAsyncLifetime
     public async Task InitializeAsync() => (Cluster, Dagger) = await DeployAsync();
 
     /// <summary>A fresh 2-silo cluster with the DAG runtime, and a client of it (for tests that take a silo down).</summary>
-    public static async Task<(InProcessTestCluster Cluster, DaggerClient Dagger)> DeployAsync(Action<Dagger.Orleans.Runtime.DaggerOptions>? configure = null)
+    public static async Task<(InProcessTestCluster Cluster, DaggerClient Dagger)> DeployAsync(Action<Dagger.Orleans.Runtime.DaggerOptions>? configure = null, short silos = 2)
     {
-        var builder = new InProcessTestClusterBuilder(2);
+        var builder = new InProcessTestClusterBuilder(silos);
         builder.ConfigureSilo((_, silo) => silo.AddDagger(configure));
         var cluster = builder.Build();
         await cluster.DeployAsync();
