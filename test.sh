@@ -20,6 +20,15 @@ if ! need python3; then
   }
 fi
 
+# The stream provider tests run real brokers; Debian puts them in /usr/sbin, which may not be on PATH.
+if ! { need nats-server || [ -x /usr/sbin/nats-server ]; } || ! { need mosquitto || [ -x /usr/sbin/mosquitto ]; }; then
+  echo "test.sh: installing nats-server and mosquitto (apt)" >&2
+  { apt-get update -qq && apt-get install -y -qq nats-server mosquitto >/dev/null; } || {
+    echo "test.sh: nats-server/mosquitto are missing and could not be installed: apt-get install -y nats-server mosquitto" >&2
+    echo "test.sh: the NATS and MQTT stream provider tests will fail until they are installed" >&2
+  }
+fi
+
 results="$root/TestResults"
 rm -rf "$results"
 if ! { dotnet restore Dagger.Orleans.sln -nologo -v q && dotnet build Dagger.Orleans.sln -c Release --no-restore -nologo -v q -clp:ErrorsOnly; }; then

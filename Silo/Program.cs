@@ -35,6 +35,7 @@ builder.UseOrleans(silo =>
     silo.AddDagger(options =>
     {
         options.Window = settings.Window;
+        options.Accelerator = settings.Accelerator;
         options.OperatorAssemblies.AddRange(settings.OperatorAssemblies);
     });
 });

@@ -12,6 +12,8 @@ internal sealed class SiloSettings
     public string ClusterId { get; set; } = "dev";
     public string ServiceId { get; set; } = "dagger";
     public int Window { get; set; } = 32;
+    /// <summary>auto (detect a GPU with ILGPU), gpu or cpu: what the silo tells the cluster it computes on.</summary>
+    public string Accelerator { get; set; } = Placement.Accelerators.Auto;
     public List<string> OperatorAssemblies { get; set; } = [];
 
     public static SiloSettings Bind(IConfiguration configuration, string profile)
@@ -21,6 +23,8 @@ internal sealed class SiloSettings
         settings.OperatorAssemblies.AddRange(configuration.GetSection("Dagger:OperatorAssemblies").Get<string[]>() ?? []);
         if (settings.SiloPort is <= 0 or > 65535) throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:SiloPort {settings.SiloPort} is not a TCP port");
         if (settings.GatewayPort is <= 0 or > 65535) throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:GatewayPort {settings.GatewayPort} is not a TCP port");
+        if (!Placement.Accelerators.Settings.Contains(settings.Accelerator))
+            throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:Accelerator '{settings.Accelerator}' is not one of {string.Join(", ", Placement.Accelerators.Settings)}");
         if (settings.Window <= 0) throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:Window must be positive (got {settings.Window})");
         return settings;
     }

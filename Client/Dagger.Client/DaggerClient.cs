@@ -36,7 +36,12 @@ public sealed class DaggerClient : IAsyncDisposable
     /// <summary>The edge transports the target cluster carries.</summary>
     public IReadOnlyCollection<string> Transports { get; }
 
-    /// <summary>Starts an in-process silo with in-memory edges on free loopback ports, and a client of it.</summary>
+    /// <summary>
+    /// Starts an in-process silo with in-memory edges on free loopback ports, and a client of it. The silo declares
+    /// what it finds (a GPU through CUDA or OpenCL, else cpu) and, being the whole cluster, stands in for a GPU when it
+    /// has none: <c>gpu</c> nodes then run their kernels on ILGPU's CPU accelerator (<see cref="DaggerOptions.GpuStandIn"/>;
+    /// <paramref name="configure"/> may turn that off).
+    /// </summary>
     public static async Task<DaggerClient> StartEmbeddedAsync(
         Action<DaggerOptions>? configure = null, LogLevel logLevel = LogLevel.Error, CancellationToken cancellation = default)
     {
@@ -49,7 +54,11 @@ public sealed class DaggerClient : IAsyncDisposable
         {
             silo.UseLocalhostClustering(siloPort: FreeTcpPort(), gatewayPort: FreeTcpPort(), serviceId: "dagger", clusterId: "embedded-" + Guid.NewGuid().ToString("N")[..8]);
             silo.AddMemoryGrainStorageAsDefault();
-            silo.AddDagger(configure);
+            silo.AddDagger(o =>
+            {
+                o.GpuStandIn = true;
+                configure?.Invoke(o);
+            });
         });
         var host = builder.Build();
         try

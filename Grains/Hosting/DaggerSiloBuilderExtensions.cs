@@ -22,6 +22,7 @@ public static class DaggerSiloBuilderExtensions
         var declared = new DaggerOptions();
         configure?.Invoke(declared);
         var accelerator = AcceleratorDetection.Resolve(declared.Accelerator);
+        if (declared.GpuStandIn && !accelerator.Accelerator.IsGpu) accelerator = accelerator with { Accelerator = accelerator.Accelerator with { GpuStandIn = true } };
         builder.Services.AddSingleton(accelerator);
         builder.UseSiloMetadata(accelerator.Accelerator.ToMetadata());
         builder.Services.AddSingleton<ClusterAccelerators>();

@@ -5,7 +5,9 @@ namespace Dagger.Orleans.Placement;
 /// <summary>
 /// Which silos may host a node, by the node's <c>device</c> and the silos' accelerators: <c>gpu</c> needs a GPU
 /// silo; <c>cpu</c> takes a CPU silo, and a GPU silo only when the cluster has no CPU silo (so a GPU-only cluster
-/// still runs plain nodes, while a mixed one keeps GPUs free for GPU work); <c>any</c> takes every silo. A silo that
+/// still runs plain nodes, while a mixed one keeps GPUs free for GPU work); <c>any</c> takes every silo. With no GPU
+/// silo at all, <c>gpu</c> nodes go to CPU silos that stand in for one (<see cref="SiloAccelerator.GpuStandIn"/>: the
+/// embedded silo of a one-machine run), where their kernels run on ILGPU's CPU accelerator. A silo that
 /// has published no accelerator (not yet known) hosts nothing.
 /// </summary>
 public static class DeviceRules
@@ -15,17 +17,19 @@ public static class DeviceRules
     {
         var gpus = new List<SiloAddress>(silos.Length);
         var cpus = new List<SiloAddress>(silos.Length);
+        var standIns = new List<SiloAddress>(silos.Length);
         var known = new List<SiloAddress>(silos.Length);
         foreach (var silo in silos)
         {
             var accelerator = acceleratorOf(silo);
             if (accelerator is null) continue;
             (accelerator.IsGpu ? gpus : cpus).Add(silo);
+            if (!accelerator.IsGpu && accelerator.GpuStandIn) standIns.Add(silo);
             known.Add(silo);
         }
         return device switch
         {
-            Devices.Gpu => [.. gpus],
+            Devices.Gpu => gpus.Count > 0 ? [.. gpus] : [.. standIns],
             Devices.Cpu => cpus.Count > 0 ? [.. cpus] : [.. gpus],
             _ => [.. known],
         };

@@ -31,7 +31,7 @@ internal sealed partial class NodeLoad(IGrainFactory grains, IOptions<DaggerOpti
         {
             // Start at a random candidate so that equal loads spread instead of always going to the first silo.
             var start = Random.Shared.Next(candidates.Length);
-            SiloAddress best = candidates[start];
+            var best = candidates[start];
             var bestLoad = int.MaxValue;
             for (var i = 0; i < candidates.Length; i++)
             {

@@ -47,7 +47,11 @@ internal sealed class NodePlacementDirector(ClusterAccelerators accelerators, No
             throw new OrleansException(DeviceRules.NoSilo(NodeIdOf(target.GrainIdentity), device!, silos.Length, unknown));
         }
         // A migration names its target: honour it when that silo can host the node.
-        if (data is not null && IPlacementDirector.GetPlacementHint(data, candidates) is { } hinted) return Task.FromResult(hinted);
+        if (data is not null && IPlacementDirector.GetPlacementHint(data, candidates) is { } hinted)
+        {
+            load.Placed(hinted);
+            return Task.FromResult(hinted);
+        }
         if (device == Devices.Any) return load.LeastLoadedAsync(candidates);
 
         var ordered = candidates.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToArray();

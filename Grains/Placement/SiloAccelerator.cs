@@ -19,8 +19,12 @@ public static class Accelerators
 /// device, and the ILGPU backend its kernels run on (<c>cuda</c>, <c>opencl</c>, or <c>cpu</c> for a silo declared
 /// <c>gpu</c> without one, or a CPU silo).
 /// </summary>
-public sealed record SiloAccelerator(string Kind, string DeviceName, long MemoryBytes, string Backend, bool Declared)
+/// <param name="GpuStandIn">A CPU silo that takes <c>gpu</c> nodes when the cluster has no GPU silo, running their
+/// kernels on ILGPU's CPU accelerator (a one-machine run: the embedded silo).</param>
+public sealed record SiloAccelerator(string Kind, string DeviceName, long MemoryBytes, string Backend, bool Declared, bool GpuStandIn = false)
 {
+    public const string GpuStandInKey = "dagger.gpu-stand-in";
+
     public const string KindKey = "dagger.accelerator";
     public const string DeviceNameKey = "dagger.device-name";
     public const string DeviceMemoryKey = "dagger.device-memory";
@@ -29,13 +33,17 @@ public sealed record SiloAccelerator(string Kind, string DeviceName, long Memory
 
     public bool IsGpu => Kind == Accelerators.Gpu;
 
-    /// <summary>For people: <c>gpu (NVIDIA H100 80GB HBM3, 79.1 GiB, cuda)</c>, <c>cpu (16 cores, 125 GiB)</c>.</summary>
+    /// <summary>
+    /// For people: <c>gpu (NVIDIA H100 80GB HBM3, 79.1 GiB, cuda)</c>, <c>cpu (16 cores, 125 GiB)</c>, or
+    /// <c>gpu (ILGPU CPU accelerator, declared)</c> for a silo configured as a GPU silo without one.
+    /// </summary>
     public string Describe()
     {
         var memory = MemoryBytes > 0 ? $", {MemoryBytes / (double)(1L << 30):0.#} GiB" : "";
-        var backend = IsGpu ? $", {Backend}" : "";
+        var backend = IsGpu && Backend != "cpu" ? $", {Backend}" : "";
         var declared = Declared ? ", declared" : "";
-        return $"{Kind} ({DeviceName}{memory}{backend}{declared})";
+        var standIn = GpuStandIn && !IsGpu ? "; stands in for gpu on ILGPU's CPU accelerator" : "";
+        return $"{Kind} ({DeviceName}{memory}{backend}{declared}{standIn})";
     }
 
     public Dictionary<string, string> ToMetadata() => new(StringComparer.Ordinal)
@@ -45,6 +53,7 @@ public sealed record SiloAccelerator(string Kind, string DeviceName, long Memory
         [DeviceMemoryKey] = MemoryBytes.ToString(CultureInfo.InvariantCulture),
         [BackendKey] = Backend,
         [SourceKey] = Declared ? "configured" : "detected",
+        [GpuStandInKey] = GpuStandIn ? "true" : "false",
     };
 
     /// <summary>The accelerator a silo published, or null for a silo that published none (not a Dagger silo, or not yet known).</summary>
@@ -56,6 +65,7 @@ public sealed record SiloAccelerator(string Kind, string DeviceName, long Memory
             metadata.GetValueOrDefault(DeviceNameKey) ?? "",
             long.TryParse(metadata.GetValueOrDefault(DeviceMemoryKey), NumberStyles.None, CultureInfo.InvariantCulture, out var memory) ? memory : 0,
             metadata.GetValueOrDefault(BackendKey) ?? "",
-            metadata.GetValueOrDefault(SourceKey) == "configured");
+            metadata.GetValueOrDefault(SourceKey) == "configured",
+            metadata.GetValueOrDefault(GpuStandInKey) == "true");
     }
 }

@@ -239,6 +239,8 @@ internal sealed partial class DagGrain(
         _nodeSilos.TryGetValue(nodeId, out var from);
         var device = _spec.Nodes.First(n => n.Id == nodeId).EffectiveDevice;
         var target = toSilo is null ? LeastLoaded(accelerators.Qualifying(device, [.. active.Where(s => !s.Equals(from))]), nodeId) : SiloMatching(active, toSilo);
+        if (toSilo is not null && accelerators.Qualifying(device, [.. active]).All(s => !s.Equals(target)))
+            throw new ArgumentException($"node '{nodeId}' (device '{device}') cannot run on silo {target.Endpoint}: {accelerators.Of(target)?.Describe() ?? "its accelerator is not known"}");
         var arrived = new TaskCompletionSource<SiloAddress>(TaskCreationOptions.RunContinuationsAsynchronously);
         _moving[nodeId] = arrived;
         var now = await Node(nodeId).MigrateAsync(target);

@@ -39,6 +39,14 @@ public sealed class DaggerOptions
     /// </summary>
     public string Accelerator { get; set; } = Placement.Accelerators.Auto;
 
+    /// <summary>
+    /// A CPU silo with this set takes <c>gpu</c> nodes when the cluster has no GPU silo, and runs their kernels on
+    /// ILGPU's CPU accelerator: what a one-machine run wants (the embedded silo of <c>dagger run</c> sets it), and
+    /// what a cluster does not (a <c>gpu</c> node there is refused when no GPU silo exists). Read when
+    /// <c>AddDagger</c> runs.
+    /// </summary>
+    public bool GpuStandIn { get; set; }
+
     /// <summary>How long a submission waits for silos that have joined but not yet published their accelerator.</summary>
     public TimeSpan SiloMetadataWait { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -18,7 +18,11 @@ internal sealed class EdgeWriter(INodeGrain consumer, string consumerKey, Output
     public OutputEdge Edge { get; } = edge;
 
     /// <summary>True once the consumer said it needs nothing more.</summary>
-    public bool Closed { get; set; }
+    public bool Closed
+    {
+        get => _remote.Closed;
+        set => _remote.Closed = value;
+    }
 
     // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]

@@ -96,11 +96,11 @@ internal sealed partial class NodeGrain(
     {
         if (_inbox is null)
         {
-            // A push to a node that is not running (it ended and was deactivated, or was cancelled): nothing wants it.
-            batch.AdoptIfReceivedCopy();
-            batch.Release();
-            if (_plan is null) DeactivateOnIdle();
-            return ValueTask.FromResult(true);
+            // A fresh activation that was never started: the node is not running here (it ended and its producer has
+            // not heard yet, or its silo died and took it). Refused: the producer tries again until it hears that
+            // the consumer finished, or gives up and fails the run.
+            DeactivateOnIdle();
+            return ValueTask.FromResult(false);
         }
         if (_departing is not null) return ValueTask.FromResult(false);
         batch.AdoptIfReceivedCopy();
@@ -472,6 +472,7 @@ internal sealed partial class NodeGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        DisposeOperatorWhenIdle();
         // A node moving away goes on elsewhere: what its inbox holds travels in its snapshot.
         if (_departing is not null) return;
         CloseInbox();
@@ -483,6 +484,17 @@ internal sealed partial class NodeGrain(
             _forced.Cancel();
             await _dag!.NodeFailedAsync(_plan!.NodeId, $"deactivated while running ({reason.Description})");
         }
+    }
+
+    /// <summary>
+    /// An operator holding device buffers (the ILGPU kernels) gives them back with the activation. A pump still in
+    /// an operator that ignored a forceful cancel gets to leave it first.
+    /// </summary>
+    private void DisposeOperatorWhenIdle()
+    {
+        if (_operator is not IDisposable disposable) return;
+        if (_pump is null || _pump.IsCompleted) disposable.Dispose();
+        else _pump.ContinueWith(static (_, d) => ((IDisposable)d!).Dispose(), disposable, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     private string? SinkResult()

@@ -63,15 +63,20 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
     private async Task PushRestAsync(ValueTask<int> first, Batch[] group)
     {
         var accepted = await Accepted(first);
-        for (var attempt = 1; accepted < group.Length; attempt++)
+        var giveUpAt = Environment.TickCount64 + (long)RefusalLimit.TotalMilliseconds;
+        for (var attempt = 1; accepted < group.Length && !Closed; attempt++)
         {
-            // The consumer refuses while it is between its old activation and its new one; that takes milliseconds.
-            if (attempt > MaxRefusals)
-                throw new TimeoutException($"the consumer refused batches {MaxRefusals} times over: it began moving to another silo and did not come back");
+            // The consumer refuses while it is between its old activation and its new one (milliseconds), or when
+            // it is not running at all: it finished (and saying so is on its way here), or its silo died.
+            if (Environment.TickCount64 > giveUpAt)
+                throw new TimeoutException($"consumer {consumer.GetPrimaryKeyString()} refused batches for {RefusalLimit.TotalSeconds:0} s: it is not running (did its silo die?)");
             await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(attempt, 20)));
             accepted += await Accepted(consumer.PushAsync(port, group[accepted..]));
         }
     }
+
+    /// <summary>True once the consumer said it needs nothing more: batches it refused are not sent again.</summary>
+    public bool Closed { get; set; }
 
     /// <summary>
     /// A call that found the consumer's old silo gone (it moved away, and that silo shut down) counts as refused and
@@ -90,7 +95,7 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
         }
     }
 
-    private const int MaxRefusals = 1000;
+    private static readonly TimeSpan RefusalLimit = TimeSpan.FromSeconds(10);
 
     private void OnCallReturned()
     {

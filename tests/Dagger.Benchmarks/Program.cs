@@ -5,6 +5,14 @@ using Dagger.Orleans.Benchmarks;
 BenchOptions options;
 try
 {
+    // `modes`: the ADS-B DAGs' throughput against real time (ModeSBenchmark).
+    if (args.Length > 0 && args[0] == "modes") return await ModeSBenchmark.RunAsync(args[1..]);
+    // `signal`: what one batch's host↔device copy costs on the ILGPU accelerator (SignalTransferBenchmark).
+    if (args.Length > 0 && args[0] == "signal") return SignalTransferBenchmark.Run(args[1..]);
+    // `nats`: the NATS stream provider next to the raw NATS.Net client (NatsStreamBenchmark).
+    if (args.Length > 0 && args[0] == "nats") return await NatsStreamBenchmark.RunAsync(args[1..]);
+    // `mqtt`: the MQTT stream provider next to the raw MQTTnet client (MqttBenchmark).
+    if (args.Length > 0 && args[0] == "mqtt") return await MqttBenchmark.RunAsync(args[1..]);
     options = BenchOptions.Parse(args);
 }
 catch (UsageException e)

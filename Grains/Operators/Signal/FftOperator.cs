@@ -1,0 +1,38 @@
+using Dagger.Orleans.Gpu;
+using Dagger.Orleans.Wire;
+
+namespace Dagger.Orleans.Operators.Signal;
+
+/// <summary>
+/// The radix-2 FFT of every complex vector (its width must be a power of two). Forward: X[k] = Σₙ x[n]·e^(−2πj·kn/N);
+/// inverse: x[n] = (1/N)·Σₖ X[k]·e^(+2πj·kn/N).
+/// </summary>
+[Operator("fft", Summary = "radix-2 FFT of each complex vector (power-of-two width); inverse scales by 1/N")]
+public sealed class FftOperator : TransformOperator, IDisposable
+{
+    private string? _what;
+    private FftKernel? _kernel;
+
+    [Arg("inverse", Description = "the inverse transform, scaled by 1/N (default false)")]
+    public bool Inverse { get; set; }
+
+    public override bool WritesInput => !ProcessAccelerator.Wanted(Device);
+
+    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    {
+        SignalInput.Require(input, ElementKind.Complex, "fft", NodeId);
+        var what = _what ??= $"fft (node '{NodeId}')";
+        if (ProcessAccelerator.Wanted(Device))
+        {
+            _kernel ??= new FftKernel(ProcessAccelerator.Shared);
+            _kernel.Run(input, output, Inverse, what);
+            return ValueTask.CompletedTask;
+        }
+        var plan = FftPlan.For(input.Width, what);
+        for (var i = 0; i < input.Count; i++) plan.Transform(input.ComplexVector(i), Inverse);
+        output.Forward(input);
+        return ValueTask.CompletedTask;
+    }
+
+    public void Dispose() => _kernel?.Dispose();
+}

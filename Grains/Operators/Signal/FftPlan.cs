@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Numerics;
+
+namespace Dagger.Orleans.Operators.Signal;
+
+/// <summary>
+/// A radix-2 FFT of one power-of-two length: the bit-reversal permutation and the twiddle factors
+/// w[k] = exp(−2πj·k/n), k &lt; n/2 (computed in double, stored as float32). Shared, read-only, by every node in the process.
+/// </summary>
+/// <remarks>
+/// Forward: X[k] = Σₙ x[n]·exp(−2πj·kn/N). Inverse: x[n] = (1/N)·Σₖ X[k]·exp(+2πj·kn/N), so inverse(forward(x)) = x.
+/// </remarks>
+public sealed class FftPlan
+{
+    private static readonly ConcurrentDictionary<int, FftPlan> s_plans = new();
+
+    private FftPlan(int length)
+    {
+        Length = length;
+        Log2 = BitOperations.Log2((uint)length);
+        BitReversed = new int[length];
+        for (var i = 0; i < length; i++) BitReversed[i] = Reverse(i, Log2);
+        Twiddles = new float[Math.Max(length, 2)];
+        for (var k = 0; k < length / 2; k++)
+        {
+            var angle = -2 * Math.PI * k / length;
+            Twiddles[2 * k] = (float)Math.Cos(angle);
+            Twiddles[2 * k + 1] = (float)Math.Sin(angle);
+        }
+    }
+
+    public int Length { get; }
+
+    public int Log2 { get; }
+
+    /// <summary>Index i goes to position BitReversed[i].</summary>
+    public int[] BitReversed { get; }
+
+    /// <summary>exp(−2πj·k/n) for k &lt; n/2, interleaved re, im.</summary>
+    public float[] Twiddles { get; }
+
+    /// <summary>The plan for <paramref name="length"/> samples; throws, naming <paramref name="what"/>, unless the length is a power of two.</summary>
+    public static FftPlan For(int length, string what)
+    {
+        if (length < 1 || !BitOperations.IsPow2(length))
+            throw new ArgumentException($"{what}: the radix-2 FFT needs a power-of-two length, not {length} (pad the vectors, e.g. to {(length < 1 ? 1 : (int)BitOperations.RoundUpToPowerOf2((uint)length))})");
+        return s_plans.GetOrAdd(length, static n => new FftPlan(n));
+    }
+
+    private static int Reverse(int i, int bits)
+    {
+        var r = 0;
+        for (var b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
+        return r;
+    }
+
+    /// <summary>Transforms one vector of <see cref="Length"/> complex samples (interleaved re, im) in place.</summary>
+    public void Transform(Span<float> data, bool inverse)
+    {
+        var n = Length;
+        for (var i = 0; i < n; i++)
+        {
+            var j = BitReversed[i];
+            if (j <= i) continue;
+            (data[2 * i], data[2 * j]) = (data[2 * j], data[2 * i]);
+            (data[2 * i + 1], data[2 * j + 1]) = (data[2 * j + 1], data[2 * i + 1]);
+        }
+        var sign = inverse ? -1f : 1f;
+        var twiddles = Twiddles;
+        for (var half = 1; half < n; half <<= 1)
+        {
+            var step = n / (2 * half);
+            for (var start = 0; start < n; start += 2 * half)
+            {
+                for (var k = 0; k < half; k++)
+                {
+                    var wr = twiddles[2 * k * step];
+                    var wi = sign * twiddles[2 * k * step + 1];
+                    var a = 2 * (start + k);
+                    var b = a + 2 * half;
+                    var br = data[b] * wr - data[b + 1] * wi;
+                    var bi = data[b] * wi + data[b + 1] * wr;
+                    var ar = data[a];
+                    var ai = data[a + 1];
+                    data[a] = ar + br;
+                    data[a + 1] = ai + bi;
+                    data[b] = ar - br;
+                    data[b + 1] = ai - bi;
+                }
+            }
+        }
+        if (!inverse) return;
+        var scale = 1f / n;
+        for (var i = 0; i < 2 * n; i++) data[i] *= scale;
+    }
+}

@@ -1,4 +1,0 @@
-namespace Dagger.Orleans.Streaming.Nats;
-
-/// <summary>Placeholder so the project builds before its provider code lands; remove once the provider has classes.</summary>
-internal static class AssemblyMarker;

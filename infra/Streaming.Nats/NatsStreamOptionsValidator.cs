@@ -1,0 +1,48 @@
+using Orleans;
+using Orleans.Runtime;
+
+namespace Dagger.Orleans.Streaming.Nats;
+
+/// <summary>Checks a provider's <see cref="NatsStreamOptions"/> when the silo or client starts, naming the bad setting.</summary>
+internal sealed class NatsStreamOptionsValidator(NatsStreamOptions options, string providerName) : IConfigurationValidator
+{
+    public void ValidateConfiguration()
+    {
+        if (string.IsNullOrWhiteSpace(options.Url)) Fail(nameof(options.Url), "is empty: set the NATS server address, e.g. nats://127.0.0.1:4222");
+        if (!string.IsNullOrEmpty(options.Token) && !string.IsNullOrEmpty(options.User))
+        {
+            Fail(nameof(options.Token), "is set together with User: use either a token or a user and password");
+        }
+        if (string.IsNullOrEmpty(options.User) != string.IsNullOrEmpty(options.Password))
+        {
+            Fail(string.IsNullOrEmpty(options.User) ? nameof(options.User) : nameof(options.Password), "is missing: User and Password go together");
+        }
+        if (options.StreamName is { } stream && !NatsNames.IsValidName(stream))
+        {
+            Fail(nameof(options.StreamName), "must be a non-empty name without spaces, '.', '*', '>', '/' or '\\'");
+        }
+        if (options.SubjectPrefix is { } prefix && !NatsNames.IsValidSubjectPrefix(prefix))
+        {
+            Fail(nameof(options.SubjectPrefix), "must be dot-separated non-empty tokens without spaces, '*' or '>'");
+        }
+        if (options.QueueCount < 1) Fail(nameof(options.QueueCount), $"is {options.QueueCount}: at least 1 queue is needed");
+        if (options.AckWait <= TimeSpan.Zero) Fail(nameof(options.AckWait), $"is {options.AckWait}: it must be positive");
+        if (options.MaxAckPending < 1) Fail(nameof(options.MaxAckPending), $"is {options.MaxAckPending}: it must be at least 1");
+        if (options.FetchBatchSize < 1) Fail(nameof(options.FetchBatchSize), $"is {options.FetchBatchSize}: it must be at least 1");
+        if (options.FetchTimeout <= TimeSpan.Zero) Fail(nameof(options.FetchTimeout), $"is {options.FetchTimeout}: it must be positive");
+        if (options.PublishTimeout <= TimeSpan.Zero) Fail(nameof(options.PublishTimeout), $"is {options.PublishTimeout}: it must be positive");
+        if (options.ConnectTimeout <= TimeSpan.Zero) Fail(nameof(options.ConnectTimeout), $"is {options.ConnectTimeout}: it must be positive");
+        if (options.PartialMessageTimeout <= TimeSpan.Zero) Fail(nameof(options.PartialMessageTimeout), $"is {options.PartialMessageTimeout}: it must be positive");
+        if (options.MaxPayload is { } max && max < MessageFraming.MinimumMaxPayload)
+        {
+            Fail(nameof(options.MaxPayload), $"is {max} bytes: at least {MessageFraming.MinimumMaxPayload} are needed");
+        }
+        if (options.MaxMessageBytes < MessageFraming.MinimumMaxPayload)
+        {
+            Fail(nameof(options.MaxMessageBytes), $"is {options.MaxMessageBytes} bytes: at least {MessageFraming.MinimumMaxPayload} are needed");
+        }
+    }
+
+    private void Fail(string setting, string problem) =>
+        throw new OrleansConfigurationException($"NATS stream provider '{providerName}': {nameof(NatsStreamOptions)}.{setting} {problem}");
+}
