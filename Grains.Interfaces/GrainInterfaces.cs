@@ -50,6 +50,12 @@ public interface INodeGrain : IGrainWithStringKey
     /// <returns>How many of the batches (from the first on) the node took; fewer than all while it is moving to another silo — send the rest again.</returns>
     [AlwaysInterleave] ValueTask<int> PushAsync(int port, Batch[] batches);
 
+    /// <summary>
+    /// For a <c>nats</c>/<c>mqtt</c> edge into <paramref name="port"/>: returns once the node has taken batch
+    /// <paramref name="sequence"/> from the stream (or after a while, with how far it has got): the producer's window.
+    /// </summary>
+    [AlwaysInterleave] Task<long> AwaitStreamPositionAsync(int port, long sequence);
+
     /// <summary>Moves the running node to <paramref name="target"/> mid-stream, with its operator state and stream positions; answers where it runs.</summary>
     [AlwaysInterleave] Task<SiloAddress> MigrateAsync(SiloAddress target);
 

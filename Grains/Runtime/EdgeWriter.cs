@@ -1,48 +1,22 @@
-using System.Runtime.CompilerServices;
 using Dagger.Orleans.Wire;
 
 namespace Dagger.Orleans.Runtime;
 
 /// <summary>
-/// The producer side of a <c>memory</c> edge. When the consumer's activation is on this silo, batches go
-/// straight into its inbox, which makes the producer wait while the inbox is full. Otherwise they go by grain
-/// calls (<see cref="RemoteBatchSender"/>), each completing when the consumer has a slot for its batches, so a
-/// slow consumer keeps the calls out and the producer waits. Either way memory per edge is bounded by about
-/// two windows of batches.
+/// The producer side of one edge: <see cref="MemoryEdgeWriter"/> (a silo-local inbox or windowed grain calls) or
+/// <see cref="StreamEdgeWriter"/> (an Orleans persistent stream on a broker). Used only from the producer's
+/// activation. A batch handed to <see cref="SendAsync"/> belongs to the writer from then on.
 /// </summary>
-internal sealed class EdgeWriter(INodeGrain consumer, string consumerKey, OutputEdge edge, int window, LocalInboxDirectory local)
+internal abstract class EdgeWriter(OutputEdge edge)
 {
-    private readonly RemoteBatchSender _remote = new(consumer, edge.Port, maxCalls: Math.Max(1, window / 8), maxGroup: Math.Min(8, window));
-    private NodeInbox? _localInbox;
-
     public OutputEdge Edge { get; } = edge;
 
     /// <summary>True once the consumer said it needs nothing more.</summary>
-    public bool Closed
-    {
-        get => _remote.Closed;
-        set => _remote.Closed = value;
-    }
+    public abstract bool Closed { get; set; }
 
-    // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask SendAsync(Batch batch)
-    {
-        if (Closed)
-        {
-            batch.Release();
-            return;
-        }
-        // Look the consumer up until it is found here; an inbox found once stays valid until it closes.
-        if (_localInbox is null || _localInbox.IsClosed) _localInbox = local.Find(consumerKey);
-        if (_localInbox is { } inbox && !inbox.IsClosed)
-        {
-            if (await inbox.WriteAsync(Edge.Port, batch)) return;
-            // Refused: the consumer is moving to another silo. A grain call finds it wherever it goes.
-            _localInbox = null;
-        }
-        await _remote.SendAsync(batch);
-    }
+    /// <summary>Sends a batch on; waits while the edge's window is full (that is the backpressure).</summary>
+    public abstract ValueTask SendAsync(Batch batch);
 
-    public Task DrainAsync() => _remote.DrainAsync();
+    /// <summary>Completes once everything sent has reached the consumer (or, on a broker, is stored there).</summary>
+    public abstract Task DrainAsync();
 }

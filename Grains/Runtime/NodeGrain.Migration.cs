@@ -46,6 +46,7 @@ internal sealed partial class NodeGrain : IGrainMigrationParticipant
         }
 
         var inbox = _inbox.Seal();
+        ReleasePositionWaiters(ended: false);
         localInboxes.Unregister(NodeKey.Of(plan.DagId, plan.NodeId), _inbox);
         var state = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(state)) _operator!.SaveState(json);
@@ -60,6 +61,7 @@ internal sealed partial class NodeGrain : IGrainMigrationParticipant
             Inbox = inbox,
             OutputsClosed = _outputs.Select(w => w.Closed).ToArray(),
             LockstepCarry = _lockstepCarry,
+            StreamTaken = _streamTaken,
         };
         // The placement hint is what makes Orleans carry the dehydrated state to the silo we chose.
         RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
@@ -126,6 +128,7 @@ internal sealed partial class NodeGrain : IGrainMigrationParticipant
             _limitReached = snapshot.LimitReached;
             foreach (var batch in snapshot.LockstepCarry) batch?.AdoptIfReceivedCopy();
             _lockstepCarry = snapshot.LockstepCarry;
+            _streamTaken = snapshot.StreamTaken;
         }, closedOutputs: snapshot.OutputsClosed);
         LogArrived(logger, plan.DagId, plan.NodeId, siloDetails.SiloAddress);
         await _dag!.NodeMovedAsync(plan.NodeId, siloDetails.SiloAddress);

@@ -68,18 +68,22 @@ internal sealed partial class NodeGrain(
         _inbox = inbox;
         localInboxes.Register(NodeKey.Of(plan.DagId, plan.NodeId), _inbox);
         _output = new OutputBuffer(plan.BatchSize);
-        _outputs = plan.Outputs
-            .Select(e =>
-            {
-                var key = NodeKey.Of(plan.DagId, e.ToNode);
-                return new EdgeWriter(GrainFactory.GetGrain<INodeGrain>(key), key, e, plan.Window, localInboxes);
-            })
-            .ToArray();
+        _outputs = plan.Outputs.Select(e => CreateWriter(plan, e)).ToArray();
+        if (_streamTaken.Length != plan.InputCount) _streamTaken = Enumerable.Repeat(-1L, plan.InputCount).ToArray();
         for (var i = 0; i < _outputs.Length && closedOutputs is not null && i < closedOutputs.Length; i++) _outputs[i].Closed = closedOutputs[i];
         _state = NodeState.Running;
         // A running pump is not grain activity: keep the activation until the node ends.
         DelayDeactivation(TimeSpan.MaxValue);
         _pump = RunAsync();
+    }
+
+    private EdgeWriter CreateWriter(NodePlan plan, OutputEdge edge)
+    {
+        var key = NodeKey.Of(plan.DagId, edge.ToNode);
+        var consumer = GrainFactory.GetGrain<INodeGrain>(key);
+        if (edge.Transport == Spec.Transports.Memory) return new MemoryEdgeWriter(consumer, key, edge, plan.Window, localInboxes);
+        var stream = this.GetStreamProvider(edge.Transport).GetStream<Batch>(EdgeStreams.For(plan.DagId, edge));
+        return new StreamEdgeWriter(stream, consumer, edge, plan.Window, _forced.Token);
     }
 
     public async ValueTask<int> PushAsync(int port, Batch[] batches)
@@ -465,6 +469,7 @@ internal sealed partial class NodeGrain(
     /// <summary>Stops taking input: later writes, local or by call, are dropped, and the silo directory forgets this inbox.</summary>
     private void CloseInbox()
     {
+        ReleasePositionWaiters(ended: true);
         if (_inbox is null || _plan is null) return;
         localInboxes.Unregister(NodeKey.Of(_plan.DagId, _plan.NodeId), _inbox);
         _inbox.Close();

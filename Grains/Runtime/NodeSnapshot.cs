@@ -29,4 +29,7 @@ internal sealed class NodeSnapshot
     [Id(7)] public bool[] OutputsClosed { get; init; } = [];
 
     [Id(8)] public Batch?[] LockstepCarry { get; init; } = [];
+
+    /// <summary>Per input port, the highest sequence taken from a broker stream (what the producer's window counts).</summary>
+    [Id(9)] public long[] StreamTaken { get; init; } = [];
 }
