@@ -1,5 +1,7 @@
 using Dagger.Orleans.Hosting;
 using Dagger.Orleans.Silo;
+using Dagger.Orleans.Streaming.Nats.Hosting;
+using Orleans.Streams;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -32,8 +34,20 @@ builder.UseOrleans(silo =>
         settings.PrimarySiloPort is { } primary ? new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, primary) : null,
         settings.ServiceId, settings.ClusterId);
     silo.AddMemoryGrainStorageAsDefault();
+    // Edge transports beyond memory: each configured section adds its stream provider, named as the transport.
+    if (settings.Nats is { } nats)
+    {
+        silo.AddNatsStreams(Dagger.Orleans.Spec.Transports.Nats, streams =>
+        {
+            streams.ConfigureNats(o => nats.Bind(o, b => b.ErrorOnUnknownConfiguration = true));
+            // Node grains subscribe implicitly (one stream per input port): no pub-sub state to keep.
+            streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            streams.ConfigurePullingAgent(ob => ob.Configure(o => o.GetQueueMsgsTimerPeriod = settings.StreamPollPeriod));
+        });
+    }
     silo.AddDagger(options =>
     {
+        if (settings.Nats is not null) options.Transports.Add(Dagger.Orleans.Spec.Transports.Nats);
         options.Window = settings.Window;
         options.Accelerator = settings.Accelerator;
         options.OperatorAssemblies.AddRange(settings.OperatorAssemblies);
@@ -41,7 +55,17 @@ builder.UseOrleans(silo =>
 });
 
 using var host = builder.Build();
-await host.StartAsync();
+try
+{
+    await host.StartAsync();
+}
+catch (Exception e)
+{
+    // A server that cannot be reached, wrong credentials, a bad provider setting: say which, and do not run half-working.
+    Console.Error.WriteLine($"dagger silo: start-up failed: {e.Message}");
+    for (var inner = e.InnerException; inner is not null; inner = inner.InnerException) Console.Error.WriteLine($"  because: {inner.Message}");
+    return 1;
+}
 // One line that scripts and tests wait for.
 Console.Error.WriteLine($"dagger silo ready: profile {profile}, cluster {settings.ClusterId}, silo port {settings.SiloPort}, gateway port {settings.GatewayPort}");
 await host.WaitForShutdownAsync();

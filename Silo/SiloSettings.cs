@@ -16,11 +16,19 @@ internal sealed class SiloSettings
     public string Accelerator { get; set; } = Placement.Accelerators.Auto;
     public List<string> OperatorAssemblies { get; set; } = [];
 
+    /// <summary>How often a stream pulling agent asks the broker for more (latency of <c>nats</c>/<c>mqtt</c> edges against idle polling).</summary>
+    public TimeSpan StreamPollPeriod { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The <c>Dagger:Nats</c> section (NatsStreamOptions: Url, User, Password, Token, StreamName, …): present, the silo carries <c>nats</c> edges.</summary>
+    public IConfigurationSection? Nats { get; private set; }
+
     public static SiloSettings Bind(IConfiguration configuration, string profile)
     {
         var settings = new SiloSettings();
         configuration.GetSection("Dagger:Silo").Bind(settings, o => o.ErrorOnUnknownConfiguration = true);
         settings.OperatorAssemblies.AddRange(configuration.GetSection("Dagger:OperatorAssemblies").Get<string[]>() ?? []);
+        var nats = configuration.GetSection("Dagger:Nats");
+        if (nats.Exists()) settings.Nats = nats;
         if (settings.SiloPort is <= 0 or > 65535) throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:SiloPort {settings.SiloPort} is not a TCP port");
         if (settings.GatewayPort is <= 0 or > 65535) throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:GatewayPort {settings.GatewayPort} is not a TCP port");
         if (!Placement.Accelerators.Settings.Contains(settings.Accelerator))

@@ -10,14 +10,23 @@ namespace Dagger.Orleans.Tests.Cli;
 /// Two real silo processes (<c>Dagger.Orleans.Silo.dll</c>) on free loopback ports with a cluster id of their own,
 /// and the cluster file a <c>dagger --cluster</c> client joins them with.
 /// </summary>
-public sealed class SiloProcessCluster : IAsyncLifetime
+public class SiloProcessCluster : IAsyncLifetime
 {
     private readonly List<CliProcess> _silos = [];
 
     public string ClusterFile { get; private set; } = "";
 
+    /// <summary>Settings every silo process gets besides its ports (e.g. a broker for nats edges).</summary>
+    protected virtual IEnumerable<string> SiloSettings => [];
+
+    /// <summary>Starts what the silos need before they start (a broker).</summary>
+    protected virtual Task BeforeSilosAsync() => Task.CompletedTask;
+
+    protected virtual Task AfterSilosAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
+        await BeforeSilosAsync();
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         var siloDir = CliRepoRoot.File($"Silo/bin/{configuration}/net10.0");
         var dll = Path.Combine(siloDir, "Dagger.Orleans.Silo.dll");
@@ -30,6 +39,7 @@ public sealed class SiloProcessCluster : IAsyncLifetime
             $"--Dagger:Silo:SiloPort={silo}", $"--Dagger:Silo:GatewayPort={gateway}", $"--Dagger:Silo:ClusterId={clusterId}",
             .. primary is { } p ? new[] { $"--Dagger:Silo:PrimarySiloPort={p}" } : [],
             "--Logging:LogLevel:Default=Warning",
+            .. SiloSettings,
         ];
         _silos.Add(CliProcess.Start(dll, siloDir, Args(ports[0], ports[1], null)));
         await _silos[0].WaitForStderrLineAsync(l => l.StartsWith("dagger silo ready", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
@@ -46,6 +56,12 @@ public sealed class SiloProcessCluster : IAsyncLifetime
     }
 
     public async Task DisposeAsync()
+    {
+        await StopSilosAsync();
+        await AfterSilosAsync();
+    }
+
+    private async Task StopSilosAsync()
     {
         foreach (var silo in _silos)
         {
