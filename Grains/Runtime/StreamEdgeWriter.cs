@@ -25,7 +25,7 @@ internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain co
             while (!Closed && batch.Sequence - _taken > window)
             {
                 cancellation.ThrowIfCancellationRequested();
-                _taken = Math.Max(_taken, await consumer.AwaitStreamPositionAsync(Edge.Port, batch.Sequence - window / 2));
+                _taken = Math.Max(_taken, await PositionAsync(batch.Sequence - window / 2));
             }
             if (Closed) return;
             await stream.OnNextAsync(batch);
@@ -38,4 +38,21 @@ internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain co
     }
 
     public override Task DrainAsync() => Task.CompletedTask;
+
+    /// <summary>
+    /// The consumer's position; unknown (-1, ask again) while its silo is gone: a durable consumer is started again
+    /// elsewhere from its checkpoint, and a run that cannot go on is failed (and this node cancelled) by the DAG grain.
+    /// </summary>
+    private async Task<long> PositionAsync(long wanted)
+    {
+        try
+        {
+            return await consumer.AwaitStreamPositionAsync(Edge.Port, wanted);
+        }
+        catch (SiloUnavailableException)
+        {
+            await Task.Delay(100, cancellation);
+            return -1;
+        }
+    }
 }

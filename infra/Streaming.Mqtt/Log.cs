@@ -43,6 +43,9 @@ internal static partial class Log
     [LoggerMessage(14, LogLevel.Debug, "MQTT stream provider '{Provider}': queue {Queue} got message {PacketId} again (a redelivery of one not acknowledged on an earlier connection)")]
     public static partial void Redelivered(this ILogger logger, string provider, uint queue, ushort packetId);
 
+    [LoggerMessage(15, LogLevel.Warning, "MQTT stream provider '{Provider}': the connection to the broker came back; publishing again the {Count} message(s) it acknowledged in the {Window} before it went (a crashed broker may not have saved them)")]
+    public static partial void ReplayingAfterReconnect(this ILogger logger, string provider, int count, TimeSpan window);
+
     [LoggerMessage(13, LogLevel.Information, "MQTT stream provider '{Provider}': receiver of queue {Queue} shut down")]
     public static partial void ReceiverShutDown(this ILogger logger, string provider, uint queue);
 }

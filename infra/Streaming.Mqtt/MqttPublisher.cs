@@ -20,7 +20,9 @@ internal sealed class MqttPublisher : IAsyncDisposable
     private readonly IMqttClient _client;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private readonly CancellationTokenSource _disposed = new();
+    private readonly MqttReplayRing _replay;
     private uint _maximumPacketSize;
+    private long _lostAt;
 
     public MqttPublisher(MqttStreamOptions options, MqttNames names, string providerName, ILogger logger)
     {
@@ -29,7 +31,13 @@ internal sealed class MqttPublisher : IAsyncDisposable
         _providerName = providerName;
         _logger = logger;
         _provisioner = new MqttSessionProvisioner(options, names, providerName);
+        _replay = new MqttReplayRing(options.CrashReplayWindow, options.CrashReplayMaxBytes);
         _client = new MqttClientFactory().CreateMqttClient();
+        _client.DisconnectedAsync += e =>
+        {
+            if (e.ClientWasConnected) Interlocked.CompareExchange(ref _lostAt, _replay.Timestamp(), 0);
+            return Task.CompletedTask;
+        };
     }
 
     /// <summary>The largest payload a frame published to <paramref name="topic"/> may have (the provider's limit, lowered by the broker's).</summary>
@@ -39,6 +47,12 @@ internal sealed class MqttPublisher : IAsyncDisposable
     public Task StartAsync(CancellationToken cancellationToken) => ConnectAsync(cancellationToken);
 
     public async Task PublishAsync(uint queue, string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    {
+        await PublishOnceAcknowledgedAsync(queue, topic, payload, cancellationToken).ConfigureAwait(false);
+        _replay.Add(queue, topic, payload.Span);
+    }
+
+    private async Task PublishOnceAcknowledgedAsync(uint queue, string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var message = new MqttApplicationMessage
         {
@@ -96,10 +110,62 @@ internal sealed class MqttPublisher : IAsyncDisposable
             var result = await MqttConnector.ConnectAsync(_client, clientOptions, _options, _providerName, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _maximumPacketSize, result.MaximumPacketSize ?? 0);
             _logger.PublisherConnected(_providerName, _options.Endpoint, result.MaximumPacketSize ?? 0);
+            var lostAt = Volatile.Read(ref _lostAt);
+            if (lostAt == 0) return;
+            try
+            {
+                await ReplayAsync(lostAt, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Not replayed: drop this connection too, so the next attempt connects and replays again.
+                if (_client.IsConnected) await _client.DisconnectAsync(new MqttClientDisconnectOptions(), CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+
+            Interlocked.CompareExchange(ref _lostAt, 0, lostAt);
         }
         finally
         {
             _connectLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Publishes again what the broker acknowledged just before the connection was lost, before anything newer (the
+    /// producers whose publish failed wait on the connect lock meanwhile), so each stream stays in order.
+    /// </summary>
+    private async Task ReplayAsync(long lostAt, CancellationToken cancellationToken)
+    {
+        var frames = _replay.TakeSince(lostAt);
+        if (frames.Count == 0) return;
+        _logger.ReplayingAfterReconnect(_providerName, frames.Count, _options.CrashReplayWindow);
+        try
+        {
+            // One attempt each, on this connection: a failure fails the connect, and the caller's retry replays again.
+            foreach (var frame in frames) await PublishOnceAsync(frame.Queue, frame.Topic, frame.Buffer.AsMemory(0, frame.Length), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var frame in frames) MqttReplayRing.Return(frame);
+        }
+    }
+
+    private async Task PublishOnceAsync(uint queue, string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var message = new MqttApplicationMessage { Topic = topic, Payload = new ReadOnlySequence<byte>(payload), QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
+        timeout.CancelAfter(_options.PublishTimeout);
+        var result = await _client.PublishAsync(message, timeout.Token).ConfigureAwait(false);
+        if (result.ReasonCode == MqttClientPublishReasonCode.NoMatchingSubscribers)
+        {
+            await _provisioner.EnsureSessionAsync(queue, timeout.Token).ConfigureAwait(false);
+            result = await _client.PublishAsync(message, timeout.Token).ConfigureAwait(false);
+        }
+
+        if (result.ReasonCode != MqttClientPublishReasonCode.Success)
+        {
+            throw new MqttStreamException($"the broker at {_options.Endpoint} answered {result.ReasonCode} {result.ReasonString} to a publish on '{topic}'");
         }
     }
 
@@ -123,6 +189,7 @@ internal sealed class MqttPublisher : IAsyncDisposable
         finally
         {
             _client.Dispose();
+            _replay.Clear();
         }
     }
 }

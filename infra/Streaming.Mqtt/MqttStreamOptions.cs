@@ -89,6 +89,17 @@ public sealed class MqttStreamOptions
     /// </summary>
     public TimeSpan StaleChunkTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How far back the publisher keeps copies of acknowledged messages to publish again after its connection to the
+    /// broker comes back. A broker acknowledges before it saves, so a crash may lose what it acknowledged last (with
+    /// mosquitto, since its last save: set <c>autosave_on_changes true</c> and <c>autosave_interval 1</c> to keep that
+    /// to the last moment). Zero turns it off. Duplicates this makes are dropped by the consumer's sequence numbers.
+    /// </summary>
+    public TimeSpan CrashReplayWindow { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The most bytes of message copies <see cref="CrashReplayWindow"/> holds (per silo or client); older copies go first.</summary>
+    public long CrashReplayMaxBytes { get; set; } = 32L * 1024 * 1024;
+
     /// <summary>Optional last say over the MQTTnet client options (TLS, a WebSocket endpoint, …), applied after this provider's settings.</summary>
     public Action<MqttClientOptionsBuilder>? ConfigureClient { get; set; }
 
@@ -105,7 +116,8 @@ public sealed class MqttStreamOptions
         text.Append(", TopicPrefix = ").Append(TopicPrefix).Append(", ClientIdPrefix = ").Append(ClientIdPrefix);
         text.Append(", MaxPayloadBytes = ").Append(MaxPayloadBytes).Append(", ReceiveMaximum = ").Append(ReceiveMaximum);
         text.Append(", SessionExpiry = ").Append(SessionExpiry?.ToString() ?? "never");
-        text.Append(", RetryAttempts = ").Append(RetryAttempts).Append(" }");
+        text.Append(", RetryAttempts = ").Append(RetryAttempts);
+        text.Append(", CrashReplayWindow = ").Append(CrashReplayWindow).Append(" }");
         return text.ToString();
     }
 }

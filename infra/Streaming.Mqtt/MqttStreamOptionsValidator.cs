@@ -38,6 +38,8 @@ internal sealed class MqttStreamOptionsValidator(MqttStreamOptions options, stri
         if (options.KeepAlive < TimeSpan.Zero || options.KeepAlive.TotalSeconds > ushort.MaxValue) Fail(nameof(options.KeepAlive), $"is {options.KeepAlive}: it must be 0..{ushort.MaxValue} s");
         if (options.RetryAttempts < 1) Fail(nameof(options.RetryAttempts), $"is {options.RetryAttempts}: at least 1 attempt");
         if (options.RetryDelay < TimeSpan.Zero || options.MaxRetryDelay < options.RetryDelay) Fail(nameof(options.RetryDelay), $"is {options.RetryDelay} with MaxRetryDelay {options.MaxRetryDelay}: need 0 <= RetryDelay <= MaxRetryDelay");
+        if (options.CrashReplayWindow < TimeSpan.Zero) Fail(nameof(options.CrashReplayWindow), $"is {options.CrashReplayWindow}: it must be zero (off) or positive");
+        if (options.CrashReplayMaxBytes < 0) Fail(nameof(options.CrashReplayMaxBytes), $"is {options.CrashReplayMaxBytes}: it must be zero (off) or positive");
         if (options.StaleChunkTimeout <= TimeSpan.Zero) Fail(nameof(options.StaleChunkTimeout), $"is {options.StaleChunkTimeout}: it must be positive");
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Dagger.Orleans.Client;
 using Dagger.Orleans.Hosting;
 using Dagger.Orleans.Operators;
@@ -37,6 +39,9 @@ public abstract class TransportCluster : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
+            // DAGGER_TEST_LOG=1 shows the silos' warnings and the runtime's information on the console (dotnet test -v n).
+            if (Environment.GetEnvironmentVariable("DAGGER_TEST_LOG") == "1")
+                silo.Services.AddLogging(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning).AddFilter("Dagger", LogLevel.Information));
             AddProvider(silo);
             silo.AddDagger(o =>
             {
