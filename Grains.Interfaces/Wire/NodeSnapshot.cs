@@ -1,18 +1,17 @@
-using Dagger.Orleans.Wire;
-
-namespace Dagger.Orleans.Runtime;
+namespace Dagger.Orleans.Wire;
 
 /// <summary>
-/// Everything a running node is, taken at a pause between batches so it can go on elsewhere (live migration):
+/// Everything a running node is, taken between batches so it can go on elsewhere (live migration, or a restart
+/// from a checkpoint after its silo died):
 /// its plan, the operator's own state, the counters and sequence numbers of its streams, what its inbox held,
 /// which consumers had finished, and, for a lockstep node, the rest of the batches it was half way through.
 /// </summary>
 [GenerateSerializer]
-internal sealed class NodeSnapshot
+public sealed class NodeSnapshot
 {
     [Id(0)] public NodePlan Plan { get; init; } = null!;
 
-    /// <summary>What <see cref="Operators.DaggerOperator.SaveState"/> wrote (JSON).</summary>
+    /// <summary>What the operator's <c>SaveState</c> wrote (JSON).</summary>
     [Id(1)] public string OperatorState { get; init; } = "null";
 
     [Id(2)] public long Emitted { get; init; }
@@ -32,4 +31,19 @@ internal sealed class NodeSnapshot
 
     /// <summary>Per input port, the highest sequence taken from a broker stream (what the producer's window counts).</summary>
     [Id(9)] public long[] StreamTaken { get; init; } = [];
+}
+
+/// <summary>What a node's inbox holds when the node moves: per port, the next sequence it expects, whether the port has ended, and the batches already there.</summary>
+[GenerateSerializer]
+public sealed class InboxSnapshot
+{
+    [Id(0)] public InboxPortSnapshot[] Ports { get; init; } = [];
+}
+
+[GenerateSerializer]
+public sealed class InboxPortSnapshot
+{
+    [Id(0)] public long Next { get; init; }
+    [Id(1)] public bool Ended { get; init; }
+    [Id(2)] public Batch[] Held { get; init; } = [];
 }

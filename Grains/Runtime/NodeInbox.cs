@@ -185,6 +185,17 @@ internal sealed class NodeInbox
         }
     }
 
+    /// <summary>Where each port stands (next sequence, ended), without what it holds: a checkpoint's view.</summary>
+    public InboxSnapshot Positions()
+    {
+        lock (_gate)
+        {
+            var ports = new InboxPortSnapshot[_ports.Length];
+            for (var i = 0; i < _ports.Length; i++) ports[i] = new InboxPortSnapshot { Next = _ports[i].Next, Ended = _ports[i].Ended };
+            return new InboxSnapshot { Ports = ports };
+        }
+    }
+
     /// <summary>Drops everything held and every later write; wakes whoever waits.</summary>
     public void Close()
     {
@@ -231,19 +242,4 @@ internal sealed class NodeInbox
         public bool Ended;
         public TaskCompletionSource? RoomSignal;
     }
-}
-
-/// <summary>What a node's inbox holds when the node moves: per port, the next sequence it expects, whether the port has ended, and the batches already there.</summary>
-[GenerateSerializer]
-internal sealed class InboxSnapshot
-{
-    [Id(0)] public InboxPortSnapshot[] Ports { get; init; } = [];
-}
-
-[GenerateSerializer]
-internal sealed class InboxPortSnapshot
-{
-    [Id(0)] public long Next { get; init; }
-    [Id(1)] public bool Ended { get; init; }
-    [Id(2)] public Batch[] Held { get; init; } = [];
 }
