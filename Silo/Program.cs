@@ -1,5 +1,6 @@
 using Dagger.Orleans.Hosting;
 using Dagger.Orleans.Silo;
+using Dagger.Orleans.Streaming.Mqtt.Hosting;
 using Dagger.Orleans.Streaming.Nats.Hosting;
 using Orleans.Streams;
 using Microsoft.Extensions.Configuration;
@@ -45,9 +46,19 @@ builder.UseOrleans(silo =>
             streams.ConfigurePullingAgent(ob => ob.Configure(o => o.GetQueueMsgsTimerPeriod = settings.StreamPollPeriod));
         });
     }
+    if (settings.Mqtt is { } mqtt)
+    {
+        silo.AddMqttStreams(Dagger.Orleans.Spec.Transports.Mqtt, streams =>
+        {
+            streams.ConfigureMqtt(ob => ob.Configure(o => mqtt.Bind(o, b => b.ErrorOnUnknownConfiguration = true)));
+            streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            streams.ConfigurePullingAgent(ob => ob.Configure(o => o.GetQueueMsgsTimerPeriod = settings.StreamPollPeriod));
+        });
+    }
     silo.AddDagger(options =>
     {
         if (settings.Nats is not null) options.Transports.Add(Dagger.Orleans.Spec.Transports.Nats);
+        if (settings.Mqtt is not null) options.Transports.Add(Dagger.Orleans.Spec.Transports.Mqtt);
         options.Window = settings.Window;
         options.Accelerator = settings.Accelerator;
         options.OperatorAssemblies.AddRange(settings.OperatorAssemblies);

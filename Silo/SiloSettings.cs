@@ -22,6 +22,9 @@ internal sealed class SiloSettings
     /// <summary>The <c>Dagger:Nats</c> section (NatsStreamOptions: Url, User, Password, Token, StreamName, …): present, the silo carries <c>nats</c> edges.</summary>
     public IConfigurationSection? Nats { get; private set; }
 
+    /// <summary>The <c>Dagger:Mqtt</c> section (MqttStreamOptions: Server, Port, UserName, Password, TopicPrefix, …): present, the silo carries <c>mqtt</c> edges.</summary>
+    public IConfigurationSection? Mqtt { get; private set; }
+
     public static SiloSettings Bind(IConfiguration configuration, string profile)
     {
         var settings = new SiloSettings();
@@ -29,6 +32,8 @@ internal sealed class SiloSettings
         settings.OperatorAssemblies.AddRange(configuration.GetSection("Dagger:OperatorAssemblies").Get<string[]>() ?? []);
         var nats = configuration.GetSection("Dagger:Nats");
         if (nats.Exists()) settings.Nats = nats;
+        var mqtt = configuration.GetSection("Dagger:Mqtt");
+        if (mqtt.Exists()) settings.Mqtt = mqtt;
         if (settings.SiloPort is <= 0 or > 65535) throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:SiloPort {settings.SiloPort} is not a TCP port");
         if (settings.GatewayPort is <= 0 or > 65535) throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:GatewayPort {settings.GatewayPort} is not a TCP port");
         if (!Placement.Accelerators.Settings.Contains(settings.Accelerator))
