@@ -251,7 +251,17 @@ internal sealed partial class DagGrain(
             return now.ToString();
         }
         // Answer once it runs there: a silo draining for shutdown may stop as soon as this returns.
-        return (await arrived.Task.WaitAsync(_options.MaxWait)).ToString();
+        try
+        {
+            return (await arrived.Task.WaitAsync(_options.MaxWait)).ToString();
+        }
+        catch (TimeoutException)
+        {
+            // Orleans could not carry it over (its silo stopped mid-move, say): it is gone, with what it held.
+            _moving.Remove(nodeId);
+            await FailAsync($"node '{nodeId}' (operator '{_spec.Nodes.First(n => n.Id == nodeId).Op}') was lost moving to {target}: it did not start there within {_options.MaxWait.TotalSeconds:0} s");
+            throw new InvalidOperationException($"node '{nodeId}' did not arrive at {target}");
+        }
     }
 
     /// <summary>Of <paramref name="candidates"/> (other silos that may host the node), the one that runs the fewest of this run's running nodes.</summary>

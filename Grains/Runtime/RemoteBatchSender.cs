@@ -89,8 +89,9 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
         {
             return await call;
         }
-        catch (SiloUnavailableException)
+        catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException)
         {
+            // Rejected on the way (the consumer's activation was going away as the call reached it): same as refused.
             return 0;
         }
     }

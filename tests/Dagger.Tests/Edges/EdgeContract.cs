@@ -103,6 +103,42 @@ public abstract class EdgeContract<TCluster>(TCluster cluster) where TCluster : 
     }
 
     [Fact]
+    public async Task Nodes_moved_to_the_other_silo_mid_stream_lose_and_repeat_nothing()
+    {
+        var run = await Cluster.Dagger.SubmitAsync(Cluster.OnTransport(new DagBuilder().Defaults(batch: 100)
+            .Node("src", "range").Node("x2", "scale", new { factor = 2 }).Node("sum", "sum").Node("count", "count")
+            .Edge("src", "x2").Edge("x2", "sum").Edge("src", "count").Build()));
+        await WaitAsync(run, s => Node(s, "sum").Received > 5_000);
+        foreach (var node in new[] { "x2", "sum", "src" })
+        {
+            var now = await run.MigrateAsync(node);
+            await WaitAsync(run, s => Node(s, node).Silo == now);
+            var received = Node(await run.GetStatusAsync(), "sum").Received;
+            await WaitAsync(run, s => Node(s, "sum").Received > received + 5_000);
+        }
+
+        await run.CancelAsync(CancelMode.Graceful);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var status = await run.WaitAsync(TimeSpan.FromMilliseconds(100), cts.Token);
+        Assert.True(status.State == DagState.Cancelled, $"{status.State}: {status.Error}");
+        var n = Node(status, "src").Emitted;
+        Assert.Equal(n, long.Parse(status.Results["count"], CultureInfo.InvariantCulture));
+        Assert.Equal(2.0 * n * (n - 1) / 2, Number(status.Results["sum"]));
+    }
+
+    private static async Task WaitAsync(Client.DagRun run, Func<DagStatus, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        DagStatus status;
+        while (!condition(status = await run.GetStatusAsync()))
+        {
+            Assert.False(status.State.IsTerminal(), $"the run ended ({status.State}: {status.Error}) before the awaited condition");
+            Assert.True(DateTime.UtcNow < deadline, "condition not reached within 60 s: " + string.Join("; ", status.Nodes));
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
     public async Task A_slow_consumer_holds_its_producer_back_to_a_bounded_window()
     {
         const int batch = 16;
