@@ -20,3 +20,19 @@ internal static class RunWaits
         }
     }
 }
+
+/// <summary>Stops a run a test leaves behind (an assertion failed before its own cancel): endless runs on a shared cluster would eat its cores for the rest of the suite.</summary>
+internal sealed class RunCleanup(DagRun run) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        var status = await run.GetStatusAsync();
+        if (!status.State.IsTerminal()) await run.CancelAsync(CancelMode.Force);
+    }
+}
+
+internal static class RunCleanupExtensions
+{
+    /// <summary><c>await using var _ = run.CancelOnExit();</c></summary>
+    public static RunCleanup CancelOnExit(this DagRun run) => new(run);
+}

@@ -1,3 +1,4 @@
+using Dagger.Orleans.Tests.Cluster;
 using System.Globalization;
 using System.Text.Json;
 using Dagger.Orleans.Spec;
@@ -108,6 +109,7 @@ public abstract class EdgeContract<TCluster>(TCluster cluster) where TCluster : 
         var run = await Cluster.Dagger.SubmitAsync(Cluster.OnTransport(new DagBuilder().Defaults(batch: 100)
             .Node("src", "range").Node("x2", "scale", new { factor = 2 }).Node("sum", "sum").Node("count", "count")
             .Edge("src", "x2").Edge("x2", "sum").Edge("src", "count").Build()));
+        await using var cleanup = run.CancelOnExit();
         await WaitAsync(run, s => Node(s, "sum").Received > 5_000);
         foreach (var node in new[] { "x2", "sum", "src" })
         {
@@ -145,6 +147,7 @@ public abstract class EdgeContract<TCluster>(TCluster cluster) where TCluster : 
         var run = await Cluster.Dagger.SubmitAsync(Cluster.OnTransport(new DagBuilder().Defaults(batch: batch)
             .Node("src", "range").Node("slow", "sleep", new { ms = 1 }).Node("out", "count")
             .Edge("src", "slow").Edge("slow", "out").Build()));
+        await using var cleanup = run.CancelOnExit();
         try
         {
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

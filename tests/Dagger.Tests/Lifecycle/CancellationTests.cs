@@ -47,6 +47,7 @@ public sealed class CancellationTests(TwoSiloCluster cluster)
     public async Task After_a_cancel_no_node_activation_of_the_run_is_left_on_any_silo(CancelMode mode)
     {
         var run = await cluster.Dagger.SubmitAsync(Endless());
+        await using var cleanup = run.CancelOnExit();
         await run.WaitUntilAsync(s => Node(s, "out").Received > 10_000);
         Assert.NotEmpty(await NodeActivationsAsync(run.Id));
 
@@ -63,6 +64,7 @@ public sealed class CancellationTests(TwoSiloCluster cluster)
     {
         var run = await cluster.Dagger.SubmitAsync(new DagBuilder().Defaults(batch: 1000)
             .Node("src", "range").Node("deaf", "stubborn").Node("out", "count").Edge("src", "deaf").Edge("deaf", "out").Build());
+        await using var cleanup = run.CancelOnExit();
         await run.WaitUntilAsync(s => Node(s, "deaf").Received > 0);
 
         await run.CancelAsync(CancelMode.Force);
@@ -79,6 +81,7 @@ public sealed class CancellationTests(TwoSiloCluster cluster)
     {
         var run = await cluster.Dagger.SubmitAsync(new DagBuilder().Defaults(batch: 64)
             .Node("src", "range").Node("mid", "scale", new { factor = 3 }).Node("out", "count").Edge("src", "mid").Edge("mid", "out").Build());
+        await using var cleanup = run.CancelOnExit();
         await run.WaitUntilAsync(s => Node(s, "out").Received > 10_000);
 
         await run.CancelNodeAsync("mid", CancelMode.Graceful);
@@ -101,6 +104,7 @@ public sealed class CancellationTests(TwoSiloCluster cluster)
             .Node("a", "sleep", new { ms = 1 }).Node("a_out", "count")
             .Node("b", "scale", new { factor = 1 }, maxEvals: 200_000).Node("b_out", "sum")
             .Edge("src", "a").Edge("a", "a_out").Edge("src", "b").Edge("b", "b_out").Build());
+        await using var cleanup = run.CancelOnExit();
         await run.WaitUntilAsync(s => Node(s, "a_out").Received > 0);
 
         await run.CancelNodeAsync("a", CancelMode.Force);
@@ -121,6 +125,7 @@ public sealed class CancellationTests(TwoSiloCluster cluster)
     public async Task Cancelling_a_node_the_run_does_not_have_is_refused_by_name()
     {
         var run = await cluster.Dagger.SubmitAsync(Endless());
+        await using var cleanup = run.CancelOnExit();
         try
         {
             var refused = await Assert.ThrowsAsync<ArgumentException>(() => run.CancelNodeAsync("ghost", CancelMode.Force));

@@ -25,6 +25,7 @@ public sealed class LoadBalancingTests
         }
         builder.Node("sum", "sum").Edge(previous, "sum");
         var run = await dagger.SubmitAsync(builder.Build());
+        await using var cleanup = run.CancelOnExit();
         var first = await run.WaitUntilAsync(s => Node(s, "sum").Received > 10_000);
         Assert.Single(first.Nodes.Select(n => n.Silo).Distinct());
 

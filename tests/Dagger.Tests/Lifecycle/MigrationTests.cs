@@ -34,6 +34,7 @@ public sealed class MigrationTests(TwoSiloCluster cluster)
         var run = await cluster.Dagger.SubmitAsync(new DagBuilder().Defaults(batch: 256)
             .Node("src", "range").Node("x2", "scale", new { factor = 2 }).Node("sum", "sum").Node("count", "count")
             .Edge("src", "x2").Edge("x2", "sum").Edge("src", "count").Build());
+        await using var cleanup = run.CancelOnExit();
         await run.WaitUntilAsync(s => Node(s, "sum").Received > 50_000);
 
         foreach (var node in new[] { "x2", "sum", "src", "count" })
@@ -64,6 +65,7 @@ public sealed class MigrationTests(TwoSiloCluster cluster)
             .Node("add", "add").Node("out", "collect")
             .Edge("a", "add", port: 0).Edge("b", "slow").Edge("slow", "add", port: 1).Edge("add", "out")
             .Build());
+        await using var cleanup = run.CancelOnExit();
         await run.WaitUntilAsync(s => Node(s, "out").Received > 5_000);
         var moved = await run.MigrateAsync("add");
         await run.WaitUntilAsync(s => Node(s, "add").Silo == moved);
@@ -83,6 +85,7 @@ public sealed class MigrationTests(TwoSiloCluster cluster)
     public async Task A_node_moves_to_the_silo_named_and_a_bad_name_is_refused()
     {
         var run = await cluster.Dagger.SubmitAsync(new DagBuilder().Node("src", "range").Node("out", "count").Edge("src", "out").Build());
+        await using var cleanup = run.CancelOnExit();
         await run.WaitUntilAsync(s => Node(s, "out").Received > 1_000);
         var silos = cluster.Cluster.Silos.Select(s => s.SiloAddress).ToList();
         var here = Node(await run.GetStatusAsync(), "out").Silo;

@@ -20,6 +20,7 @@ public sealed class SiloShutdownTests
             .Node("src", "range").Node("a", "scale", new { factor = 2 }).Node("b", "offset", new { value = 1 })
             .Node("c", "scale", new { factor = 0.5 }).Node("sum", "sum").Node("count", "count")
             .Edge("src", "a").Edge("a", "b").Edge("b", "c").Edge("c", "sum").Edge("src", "count").Build());
+        await using var cleanup = run.CancelOnExit();
         var running = await run.WaitUntilAsync(s => Node(s, "sum").Received > 20_000);
 
         // Shut down the silo that runs the DAG grain if it also runs nodes; otherwise the one running the most nodes.
