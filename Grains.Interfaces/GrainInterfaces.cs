@@ -27,8 +27,8 @@ public interface IDagGrain : IGrainWithStringKey
     /// <summary>Moves this grain (the run's record and tracker, not its nodes) to <paramref name="target"/>: a silo shutting down gracefully hands its runs over.</summary>
     [AlwaysInterleave] Task MoveToAsync(SiloAddress target);
 
-    /// <summary>A node went on at another silo after a live migration.</summary>
-    [AlwaysInterleave] Task NodeMovedAsync(string nodeId, SiloAddress silo);
+    /// <summary>A node went on at another silo after a live migration; false when the run has meanwhile ended (or stopped the node): it stops.</summary>
+    [AlwaysInterleave] Task<bool> NodeMovedAsync(string nodeId, SiloAddress silo);
 
     /// <summary>
     /// Moves a running node to another silo mid-stream (<paramref name="toSilo"/>: an address as <c>dagger status</c>

@@ -18,6 +18,31 @@ public sealed class SharedAccelerator : IDisposable
     {
         _context = context;
         Accelerator = accelerator;
+        LetProcessExitWithoutDispose(accelerator);
+    }
+
+    /// <summary>
+    /// ILGPU 1.5 starts a foreground thread per accelerator (its "GC" thread for child objects): an accelerator that is
+    /// never disposed — the process-wide one lives as long as the process — would keep the process from exiting
+    /// (a test host, a silo after its host stopped). Its threads are made background threads here; disposing still
+    /// stops them.
+    /// </summary>
+    private static void LetProcessExitWithoutDispose(Accelerator accelerator)
+    {
+        for (var type = accelerator.GetType(); type is not null; type = type.BaseType)
+        {
+            foreach (var field in type.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly))
+            {
+                if (field.FieldType == typeof(Thread) && field.GetValue(accelerator) is Thread { IsAlive: true, IsBackground: false } thread) thread.IsBackground = true;
+                if (field.FieldType == typeof(Thread[]) && field.GetValue(accelerator) is Thread[] threads)
+                {
+                    foreach (var t in threads)
+                    {
+                        if (t is { IsAlive: true, IsBackground: false }) t.IsBackground = true;
+                    }
+                }
+            }
+        }
     }
 
     public Accelerator Accelerator { get; }

@@ -219,11 +219,12 @@ internal sealed partial class DagGrain(
         return FailAsync($"node '{nodeId}' (operator '{op}') failed: {error}");
     }
 
-    public Task NodeMovedAsync(string nodeId, SiloAddress silo)
+    public Task<bool> NodeMovedAsync(string nodeId, SiloAddress silo)
     {
         _nodeSilos[nodeId] = silo;
         if (_moving.Remove(nodeId, out var arrived)) arrived.TrySetResult(silo);
-        return Task.CompletedTask;
+        // A move that raced with the run's end (a failure, a cancel) must not bring the node back to life.
+        return Task.FromResult(!_state.IsTerminal() && _nodes.TryGetValue(nodeId, out var node) && node.State == NodeState.Running);
     }
 
     // Nodes on their way to another silo: done when the new activation reports in.

@@ -131,7 +131,16 @@ internal sealed partial class NodeGrain : IGrainMigrationParticipant
             _streamTaken = snapshot.StreamTaken;
         }, closedOutputs: snapshot.OutputsClosed);
         LogArrived(logger, plan.DagId, plan.NodeId, siloDetails.SiloAddress);
-        await _dag!.NodeMovedAsync(plan.NodeId, siloDetails.SiloAddress);
+        if (!await _dag!.NodeMovedAsync(plan.NodeId, siloDetails.SiloAddress))
+        {
+            // The run ended while this node was on its way: stop here instead of running on for nobody.
+            _state = NodeState.Cancelled;
+            _forced.Cancel();
+            _stopProducing.Cancel();
+            CloseInbox();
+            DelayDeactivation(TimeSpan.Zero);
+            DeactivateOnIdle();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DAG {DagId}: node {NodeId} moving to {Target}")]

@@ -21,7 +21,12 @@ public sealed class TwoSiloCluster : IAsyncLifetime
     public static async Task<(InProcessTestCluster Cluster, DaggerClient Dagger)> DeployAsync(Action<Dagger.Orleans.Runtime.DaggerOptions>? configure = null, short silos = 2)
     {
         var builder = new InProcessTestClusterBuilder(silos);
-        builder.ConfigureSilo((_, silo) => silo.AddDagger(configure));
+        builder.ConfigureSilo((_, silo) => silo.AddDagger(o =>
+        {
+            // Nodes stay where placement put them unless a test turns balancing on: most tests check where nodes run.
+            o.BalancePeriod = TimeSpan.Zero;
+            configure?.Invoke(o);
+        }));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return (cluster, DaggerClient.ForGrainFactory(cluster.Client, OperatorCatalog.FromLoadedAssemblies(), [Transports.Memory]));
