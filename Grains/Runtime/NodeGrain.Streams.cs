@@ -8,13 +8,15 @@ namespace Dagger.Orleans.Runtime;
 /// The consumer side of <c>nats</c> and <c>mqtt</c> edges. The node subscribes implicitly to the streams of its
 /// input ports (<see cref="EdgeStreams"/>); each batch the pulling agent delivers goes into the inbox, where the
 /// edge's sequence numbers drop what the broker delivers twice and put the rest in order. A delivery waits while
-/// the inbox is full, so the broker keeps what the node cannot take yet. The highest sequence taken per port is
-/// what the producer's window counts (<see cref="AwaitStreamPositionAsync"/>).
+/// the inbox is full, so the broker keeps what the node cannot take yet. The last sequence the pump has taken per
+/// port is what the producer's window counts (<see cref="AwaitStreamPositionAsync"/>).
 /// </summary>
 [RegexImplicitStreamSubscription(EdgeStreams.NamespacePattern)]
 internal sealed partial class NodeGrain : IStreamSubscriptionObserver
 {
-    // Per input port: the highest sequence taken from its stream into the inbox.
+    // Per input port: the sequence of the last batch the pump took from the inbox. Batches are taken in sequence
+    // order, so everything up to it has arrived; a producer that keeps within a window of it never sends a batch
+    // the inbox has no slot for, so a delivery never waits on a batch that sits behind it at the broker.
     private long[] _streamTaken = [];
     private readonly List<(int Port, long Sequence, TaskCompletionSource<long> Reached)> _positionWaiters = [];
 
@@ -37,11 +39,6 @@ internal sealed partial class NodeGrain : IStreamSubscriptionObserver
         // Moving: failing the delivery makes the pulling agent deliver it again, to the node's new activation.
         if (_departing is not null || !await _inbox.WriteAsync(port, batch))
             throw new NodeMovingException(_plan!.NodeId);
-        if ((uint)port < (uint)_streamTaken.Length && batch.Sequence > _streamTaken[port])
-        {
-            _streamTaken[port] = batch.Sequence;
-            WakePositionWaiters();
-        }
     }
 
     public Task<long> AwaitStreamPositionAsync(int port, long sequence)
@@ -71,6 +68,14 @@ internal sealed partial class NodeGrain : IStreamSubscriptionObserver
         {
             return _streamTaken[port];
         }
+    }
+
+    /// <summary>The pump took batch <paramref name="sequence"/> of <paramref name="port"/>: producers waiting for that hear it.</summary>
+    private void NoteTaken(int port, long sequence)
+    {
+        if ((uint)port >= (uint)_streamTaken.Length || sequence <= _streamTaken[port]) return;
+        _streamTaken[port] = sequence;
+        if (_positionWaiters.Count > 0) WakePositionWaiters();
     }
 
     private void WakePositionWaiters()

@@ -287,6 +287,7 @@ internal sealed partial class NodeGrain(
                 }
                 (port, batch) = next.Value;
             }
+            NoteTaken(port, batch.Sequence);
             if (batch.Final)
             {
                 if (inbox.PortCount == 1)
@@ -354,6 +355,7 @@ internal sealed partial class NodeGrain(
                         current[p]?.Release();
                         current[p] = null;
                         var next = await inbox.ReadAsync(p);
+                        if (next is not null) NoteTaken(p, next.Sequence);
                         if (next is null && _pausing)
                         {
                             _lockstepCarry = CarryRest(current, offset);
