@@ -10,7 +10,7 @@ namespace Dagger.Orleans.Hosting;
 /// </summary>
 internal sealed partial class SiloDrain(
     LocalInboxDirectory nodes, LocalDagDirectory dags, IGrainFactory grains, IClusterMembershipService membership,
-    ILocalSiloDetails silo, ILogger<SiloDrain> logger) : ILifecycleParticipant<ISiloLifecycle>
+    ILocalSiloDetails silo, Microsoft.Extensions.Options.IOptions<DaggerOptions> options, ILogger<SiloDrain> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
         // Stopping the Active stage comes first in a shutdown, while this silo still takes and makes calls.
@@ -18,6 +18,8 @@ internal sealed partial class SiloDrain(
 
     private async Task DrainAsync(CancellationToken cancellation)
     {
+        // A stop that is already cancelled is not graceful (a kill): there is no time to move anything.
+        if (!options.Value.DrainOnShutdown || cancellation.IsCancellationRequested) return;
         var others = membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(silo.SiloAddress))
             .Select(m => m.SiloAddress).ToArray();

@@ -59,6 +59,9 @@ public sealed class DaggerOptions
     /// </summary>
     public TimeSpan BalancePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Whether a silo shutting down gracefully first moves its running nodes and DAG grains to the other silos.</summary>
+    public bool DrainOnShutdown { get; set; } = true;
+
     /// <summary>How many more node activations the busiest silo must have than the least busy before a node moves (at least 2, or moves would go back and forth).</summary>
     public int BalanceThreshold { get; set; } = 2;
 

@@ -15,7 +15,12 @@ public sealed class SiloLossTests
 {
     private static async Task<(InProcessTestCluster Cluster, DagRun Run, InProcessSiloHandle Victim, string VictimNode)> StartEndlessRunAsync()
     {
-        var (cluster, dagger) = await TwoSiloCluster.DeployAsync(o => o.SiloWatchPeriod = TimeSpan.FromMilliseconds(200));
+        var (cluster, dagger) = await TwoSiloCluster.DeployAsync(o =>
+        {
+            o.SiloWatchPeriod = TimeSpan.FromMilliseconds(200);
+            // An in-process kill still runs the silo's stop; a killed process would not move anything away.
+            o.DrainOnShutdown = false;
+        });
         var run = await dagger.SubmitAsync(new DagBuilder()
             .Node("src", "range").Node("a", "offset", new { value = 1 }).Node("b", "offset", new { value = 1 }).Node("out", "count")
             .Edge("src", "a").Edge("a", "b").Edge("b", "out").Build());
