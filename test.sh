@@ -29,6 +29,18 @@ if ! { need nats-server || [ -x /usr/sbin/nats-server ]; } || ! { need mosquitto
   }
 fi
 
+# Azurite (Azure Storage emulator) for the storage and membership tests: the version pinned in infra/package-lock.json.
+if [ ! -x infra/node_modules/.bin/azurite ]; then
+  if ! need npm; then
+    echo "test.sh: installing nodejs and npm (apt) for Azurite" >&2
+    { apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; } || echo "test.sh: npm is missing and could not be installed: apt-get install -y nodejs npm" >&2
+  fi
+  echo "test.sh: installing Azurite (npm ci --prefix infra)" >&2
+  npm ci --prefix infra --no-audit --no-fund >/dev/null || {
+    echo "test.sh: Azurite could not be installed: run 'npm ci --prefix infra'; the Azure storage and membership tests will fail until it is" >&2
+  }
+fi
+
 results="$root/TestResults"
 rm -rf "$results"
 if ! { dotnet restore Dagger.Orleans.sln -nologo -v q && dotnet build Dagger.Orleans.sln -c Release --no-restore -nologo -v q -clp:ErrorsOnly; }; then
