@@ -27,6 +27,15 @@ public interface IDagGrain : IGrainWithStringKey
     /// <summary>Moves this grain (the run's record and tracker, not its nodes) to <paramref name="target"/>: a silo shutting down gracefully hands its runs over.</summary>
     [AlwaysInterleave] Task MoveToAsync(SiloAddress target);
 
+    /// <summary>A durable node went away unfinished (its silo stopping): start it again from its last checkpoint.</summary>
+    [AlwaysInterleave] Task NodeLostAsync(string nodeId, string reason);
+
+    /// <summary>Whether the run still counts on <paramref name="nodeId"/> running (false for an unknown run or a node that ended).</summary>
+    [AlwaysInterleave] Task<bool> IsNodeRunningAsync(string nodeId);
+
+    /// <summary>Activates the run's grain (after a cluster restart): one that was still going takes its run up again.</summary>
+    [AlwaysInterleave] Task WakeAsync();
+
     /// <summary>A node went on at another silo after a live migration; false when the run has meanwhile ended (or stopped the node): it stops.</summary>
     [AlwaysInterleave] Task<bool> NodeMovedAsync(string nodeId, SiloAddress silo);
 
@@ -56,6 +65,9 @@ public interface INodeGrain : IGrainWithStringKey
     /// </summary>
     [AlwaysInterleave] Task<long> AwaitStreamPositionAsync(int port, long sequence);
 
+    /// <summary>Starts the node again from its last checkpoint (none: from the start) after its silo died or the cluster restarted; answers where it runs. A node already running ignores it.</summary>
+    [AlwaysInterleave] Task<SiloAddress> ResumeAsync(NodePlan plan);
+
     /// <summary>Moves the running node to <paramref name="target"/> mid-stream, with its operator state and stream positions; answers where it runs.</summary>
     [AlwaysInterleave] Task<SiloAddress> MigrateAsync(SiloAddress target);
 
@@ -75,4 +87,18 @@ public interface INodeGrain : IGrainWithStringKey
 public static class NodeKey
 {
     public static string Of(string dagId, string nodeId) => $"{dagId}/{nodeId}";
+}
+
+/// <summary>
+/// The runs that can go on after a full cluster restart (every node durable), kept in the run-state storage so that a
+/// starting silo can wake them. One per cluster (key <c>"runs"</c>).
+/// </summary>
+public interface IRunRegistryGrain : IGrainWithStringKey
+{
+    Task AddAsync(string dagId);
+
+    Task RemoveAsync(string dagId);
+
+    /// <summary>Wakes every listed run's grain; answers how many it woke.</summary>
+    Task<int> WakeAllAsync();
 }

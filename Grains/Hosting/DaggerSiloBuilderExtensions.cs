@@ -29,6 +29,8 @@ public static class DaggerSiloBuilderExtensions
         builder.Services.AddSingleton<NodeLoad>();
         builder.Services.AddHostedService<AcceleratorStartup>();
 
+        // Runs and checkpoints live in memory unless the host names a persistent storage it registered.
+        if (declared.StateStorage is null) builder.AddMemoryGrainStorage(DaggerOptions.InMemoryStateStorage);
         builder.Services.AddOptions<DaggerOptions>();
         if (configure is not null) builder.Services.Configure(configure);
         builder.Services.AddSingleton(sp =>
@@ -43,6 +45,7 @@ public static class DaggerSiloBuilderExtensions
         builder.Services.AddSingleton<LocalDagDirectory>();
         builder.Services.AddSingleton<SiloDrain>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RunWakeUp>();
         builder.AddPlacementDirector<NodePlacement, NodePlacementDirector>();
         return builder;
     }

@@ -14,11 +14,28 @@ internal sealed partial class DagGrain : IGrainMigrationParticipant
     private const string SnapshotKey = "dagger.dag";
     private DagSnapshot? _arriving;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         ServiceProvider.GetRequiredService<LocalDagDirectory>().Add(DagId);
-        if (_arriving is not { } snapshot) return Task.CompletedTask;
-        _arriving = null;
+        if (_arriving is { } snapshot)
+        {
+            _arriving = null;
+            Restore(snapshot);
+            LogDagArrived(logger, DagId, _state);
+            return;
+        }
+        // Not a move: the run may have a record (its earlier activation's silo died, or the cluster restarted).
+        if (await Record.ReadAsync() is { } record)
+        {
+            Restore(record);
+            LogDagRestored(logger, DagId, _state);
+            if (!_state.IsTerminal()) ScheduleRecovery();
+        }
+    }
+
+    /// <summary>Takes up a run from what an earlier activation knew of it.</summary>
+    private void Restore(DagSnapshot snapshot)
+    {
         _spec = snapshot.Spec;
         _state = snapshot.State;
         _error = snapshot.Error;
@@ -37,9 +54,20 @@ internal sealed partial class DagGrain : IGrainMigrationParticipant
             DelayDeactivation(TimeSpan.MaxValue);
             StartSiloWatch();
         }
-        LogDagArrived(logger, DagId, _state);
-        return Task.CompletedTask;
     }
+
+    /// <summary>Everything this grain knows of its run.</summary>
+    private DagSnapshot TakeSnapshot() => new()
+    {
+        Spec = _spec!,
+        State = _state,
+        Error = _error,
+        StartedAt = _startedAt,
+        EndedAt = _endedAt,
+        Nodes = new(_nodes),
+        Results = new(_results),
+        NodeSilos = new(_nodeSilos),
+    };
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -66,23 +94,16 @@ internal sealed partial class DagGrain : IGrainMigrationParticipant
     void IGrainMigrationParticipant.OnDehydrate(IDehydrationContext dehydrationContext)
     {
         if (_spec is null) return;
-        dehydrationContext.TryAddValue(SnapshotKey, new DagSnapshot
-        {
-            Spec = _spec,
-            State = _state,
-            Error = _error,
-            StartedAt = _startedAt,
-            EndedAt = _endedAt,
-            Nodes = new(_nodes),
-            Results = new(_results),
-            NodeSilos = new(_nodeSilos),
-        });
+        dehydrationContext.TryAddValue(SnapshotKey, TakeSnapshot());
     }
 
     void IGrainMigrationParticipant.OnRehydrate(IRehydrationContext rehydrationContext)
     {
         if (rehydrationContext.TryGetValue(SnapshotKey, out DagSnapshot? snapshot)) _arriving = snapshot;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DAG {DagId}: its grain goes on here from its record in storage ({State})")]
+    private static partial void LogDagRestored(ILogger logger, string dagId, DagState state);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DAG {DagId}: its grain goes on here ({State})")]
     private static partial void LogDagArrived(ILogger logger, string dagId, DagState state);

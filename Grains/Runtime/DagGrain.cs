@@ -52,6 +52,9 @@ internal sealed partial class DagGrain(
         foreach (var node in spec.Nodes) _nodes[node.Id] = new NodeStatus { NodeId = node.Id, State = NodeState.Pending };
         DelayDeactivation(TimeSpan.MaxValue);
         LogSubmitted(logger, DagId, spec.Nodes.Count);
+        // The run exists once its record does: from here on a status query answers, whatever happens to this silo.
+        await SaveAsync();
+        if (_state.IsTerminal()) return new SubmitResult { DagId = DagId };
 
         var plans = DagPlanner.Plan(DagId, spec, _options.WindowFor(spec.EffectiveBatch));
         var position = DagPlanner.TopologicalOrder(spec).Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
@@ -94,13 +97,18 @@ internal sealed partial class DagGrain(
     {
         if (_nodes[plan.NodeId].State == NodeState.Pending)
             _nodes[plan.NodeId] = _nodes[plan.NodeId] with { State = NodeState.Running };
-        // The placement director reads the node's position to lay the DAG out over the silos.
+        return WithPlacement(plan, position, count, static (node, plan) => node.StartAsync(plan));
+    }
+
+    /// <summary>Calls the node with what the placement director reads to lay the DAG out over the silos: its position and device.</summary>
+    private Task<SiloAddress> WithPlacement(NodePlan plan, int position, int count, Func<INodeGrain, NodePlan, Task<SiloAddress>> call)
+    {
         RequestContext.Set(NodePlacement.NodePositionKey, position);
         RequestContext.Set(NodePlacement.NodeCountKey, count);
         RequestContext.Set(NodePlacement.NodeDeviceKey, _spec!.Nodes.First(n => n.Id == plan.NodeId).EffectiveDevice);
         try
         {
-            return Node(plan.NodeId).StartAsync(plan);
+            return call(Node(plan.NodeId), plan);
         }
         finally
         {
@@ -163,11 +171,13 @@ internal sealed partial class DagGrain(
         if (mode == CancelMode.Graceful)
         {
             _state = DagState.Cancelling;
+            await SaveAsync();
             await Task.WhenAll(_nodes.Keys.Select(id => Node(id).CancelAsync(CancelMode.Graceful)));
             return;
         }
         End(DagState.Cancelled, announce: false);
         await StopAllAsync();
+        await SaveAsync();
         _ended.TrySetResult();
     }
 
@@ -176,7 +186,8 @@ internal sealed partial class DagGrain(
         _nodes[status.NodeId] = status;
         if (resultJson is not null) _results[status.NodeId] = resultJson;
         EndIfAllStopped();
-        return Task.CompletedTask;
+        // The node forgets its checkpoint once this returns: its end (and its result) must be on record first.
+        return SaveAsync();
     }
 
     /// <summary>The run ends once every node has finished or was cancelled; cancelled if any was, or the run was.</summary>
@@ -210,6 +221,7 @@ internal sealed partial class DagGrain(
         await Task.WhenAll(_spec.Edges.Where(e => !doomed.Contains(e.From) && doomed.Contains(e.To))
             .Select(e => Node(e.From).ConsumerFinishedAsync(e.To, e.Port)));
         EndIfAllStopped();
+        await SaveAsync();
     }
 
     public Task NodeFailedAsync(string nodeId, string error)
@@ -288,6 +300,7 @@ internal sealed partial class DagGrain(
         LogFailed(logger, DagId, error);
         End(DagState.Failed, announce: false);
         await StopAllAsync();
+        await SaveAsync();
         _ended.TrySetResult();
     }
 
@@ -297,6 +310,8 @@ internal sealed partial class DagGrain(
         var snapshot = membership.CurrentSnapshot;
         var lost = _nodeSilos.Where(n => _nodes[n.Key].State == NodeState.Running && snapshot.GetSiloStatus(n.Value) == SiloStatus.Dead).ToList();
         if (lost.Count == 0) return Task.CompletedTask;
+        // Durable nodes (every edge on a broker) start again from their last checkpoint; anything else fails the run.
+        if (AllNodesResumable()) return ResumeNodesAsync(lost.Select(n => n.Key).ToList());
         foreach (var (nodeId, silo) in lost) _nodes[nodeId] = _nodes[nodeId] with { State = NodeState.Failed, Error = $"its silo {silo} died" };
         var (first, firstSilo) = lost[0];
         var op = _spec!.Nodes.First(n => n.Id == first).Op;

@@ -3,7 +3,7 @@ using Dagger.Orleans.Wire;
 
 namespace Dagger.Orleans.Runtime;
 
-/// <summary>What a DAG grain knows of its run: enough to go on answering, and tracking, after it moves to another silo.</summary>
+/// <summary>What a DAG grain knows of its run: enough to go on answering, and tracking, after it moves to another silo — and the record it keeps in the run-state storage.</summary>
 [GenerateSerializer]
 internal sealed class DagSnapshot
 {

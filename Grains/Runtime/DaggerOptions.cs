@@ -65,6 +65,20 @@ public sealed class DaggerOptions
     /// <summary>How many more node activations the busiest silo must have than the least busy before a node moves (at least 2, or moves would go back and forth).</summary>
     public int BalanceThreshold { get; set; } = 2;
 
+    /// <summary>
+    /// The grain storage that keeps runs (spec, state, node progress, results) and durable nodes' checkpoints, so a
+    /// run outlives the silos that ran it. Null (the default): an in-memory storage that <c>AddDagger</c> adds,
+    /// which lives as long as the cluster does. A cluster that must survive a restart names a persistent storage it
+    /// registered itself (e.g. <c>AddAzureTableGrainStorage("dagger", ...)</c>). Read when <c>AddDagger</c> runs.
+    /// </summary>
+    public string? StateStorage { get; set; }
+
+    /// <summary>The name of the grain storage in use: <see cref="StateStorage"/>, or the in-memory one.</summary>
+    public string StateStorageName => StateStorage ?? InMemoryStateStorage;
+
+    /// <summary>The name of the in-memory run-state storage <c>AddDagger</c> adds when <see cref="StateStorage"/> is null.</summary>
+    public const string InMemoryStateStorage = "dagger.memory";
+
     /// <summary>Paths of extra assemblies with user operators, loaded at silo start.</summary>
     public List<string> OperatorAssemblies { get; } = [];
 }

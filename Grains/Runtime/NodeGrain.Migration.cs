@@ -48,21 +48,8 @@ internal sealed partial class NodeGrain : IGrainMigrationParticipant
         var inbox = _inbox.Seal();
         ReleasePositionWaiters(ended: false);
         localInboxes.Unregister(NodeKey.Of(plan.DagId, plan.NodeId), _inbox);
-        var state = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(state)) _operator!.SaveState(json);
-        _departing = new NodeSnapshot
-        {
-            Plan = plan,
-            OperatorState = System.Text.Encoding.UTF8.GetString(state.WrittenSpan),
-            Emitted = _emitted,
-            Received = _received,
-            NextSequence = _nextSequence,
-            LimitReached = _limitReached,
-            Inbox = inbox,
-            OutputsClosed = _outputs.Select(w => w.Closed).ToArray(),
-            LockstepCarry = _lockstepCarry,
-            StreamTaken = _streamTaken,
-        };
+        ReleaseProcessedWaiters();
+        _departing = Snapshot(inbox);
         // The placement hint is what makes Orleans carry the dehydrated state to the silo we chose.
         RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
         try
@@ -75,6 +62,45 @@ internal sealed partial class NodeGrain : IGrainMigrationParticipant
             RequestContext.Remove(IPlacementDirector.PlacementHintKey);
         }
         return target;
+    }
+
+    /// <summary>The node as it stands between batches, with <paramref name="inbox"/> for what its inbox holds.</summary>
+    private NodeSnapshot Snapshot(InboxSnapshot inbox)
+    {
+        var state = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(state)) _operator!.SaveState(json);
+        return new NodeSnapshot
+        {
+            Plan = _plan!,
+            OperatorState = System.Text.Encoding.UTF8.GetString(state.WrittenSpan),
+            Emitted = _emitted,
+            Received = _received,
+            NextSequence = _nextSequence,
+            LimitReached = _limitReached,
+            Inbox = inbox,
+            OutputsClosed = _outputs.Select(w => w.Closed).ToArray(),
+            LockstepCarry = _lockstepCarry,
+            StreamTaken = _streamTaken,
+        };
+    }
+
+    /// <summary>Runs the node from a snapshot: a migration's, or a checkpoint after its silo died.</summary>
+    private void RunFrom(NodeSnapshot snapshot)
+    {
+        var plan = snapshot.Plan;
+        Run(plan, new NodeInbox(snapshot.Inbox, plan.Window), restore: op =>
+        {
+            using var state = JsonDocument.Parse(snapshot.OperatorState);
+            op.RestoreState(state.RootElement);
+            _emitted = snapshot.Emitted;
+            _received = snapshot.Received;
+            _nextSequence = snapshot.NextSequence;
+            _limitReached = snapshot.LimitReached;
+            foreach (var batch in snapshot.LockstepCarry) batch?.AdoptIfReceivedCopy();
+            _lockstepCarry = snapshot.LockstepCarry;
+            _streamTaken = snapshot.StreamTaken;
+            _processed = snapshot.Inbox.Ports.Select(p => p.Next - 1).ToArray();
+        }, closedOutputs: snapshot.OutputsClosed);
     }
 
     /// <summary>The pump's last act before a move: what it wrote goes out, and every consumer has taken it.</summary>
@@ -118,18 +144,7 @@ internal sealed partial class NodeGrain : IGrainMigrationParticipant
         if (_arriving is not { } snapshot) return;
         _arriving = null;
         var plan = snapshot.Plan;
-        Run(plan, new NodeInbox(snapshot.Inbox, plan.Window), restore: op =>
-        {
-            using var state = JsonDocument.Parse(snapshot.OperatorState);
-            op.RestoreState(state.RootElement);
-            _emitted = snapshot.Emitted;
-            _received = snapshot.Received;
-            _nextSequence = snapshot.NextSequence;
-            _limitReached = snapshot.LimitReached;
-            foreach (var batch in snapshot.LockstepCarry) batch?.AdoptIfReceivedCopy();
-            _lockstepCarry = snapshot.LockstepCarry;
-            _streamTaken = snapshot.StreamTaken;
-        }, closedOutputs: snapshot.OutputsClosed);
+        RunFrom(snapshot);
         LogArrived(logger, plan.DagId, plan.NodeId, siloDetails.SiloAddress);
         if (!await _dag!.NodeMovedAsync(plan.NodeId, siloDetails.SiloAddress))
         {

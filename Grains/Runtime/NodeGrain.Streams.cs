@@ -31,23 +31,25 @@ internal sealed partial class NodeGrain : IStreamSubscriptionObserver
         batch.AdoptIfReceivedCopy();
         if (_inbox is null)
         {
-            // Not running here: the node has ended (this is a redelivery the run no longer needs) and was deactivated.
-            batch.Release();
-            DeactivateOnIdle();
-            return;
+            await RefuseOrDropAsync(batch);
+            if (_inbox is null) return;
         }
+        var sequence = batch.Sequence;
         // Moving: failing the delivery makes the pulling agent deliver it again, to the node's new activation.
         if (_departing is not null || !await _inbox.WriteAsync(port, batch))
             throw new NodeMovingException(_plan!.NodeId);
+        // A durable node's delivery ends when the batch is processed and checkpointed: until then the broker keeps it.
+        await WaitProcessedAsync(port, sequence);
     }
 
     public Task<long> AwaitStreamPositionAsync(int port, long sequence)
     {
         if (_inbox is null)
         {
-            // Not running here: nothing to wait for (its producer hears why from the run).
+            // Not running here (yet: its silo died and it is about to be started again, or no more: it ended and its
+            // producer hears so from the run). The producer asks again after a pause.
             DeactivateOnIdle();
-            return Task.FromResult(long.MaxValue);
+            return Task.Delay(100).ContinueWith(_ => -1L, TaskScheduler.Current);
         }
         if ((uint)port >= (uint)_streamTaken.Length) throw new ArgumentOutOfRangeException(nameof(port), $"node '{_plan!.NodeId}' has no input port {port}");
         if (_inbox.IsClosed && _departing is null) return Task.FromResult(long.MaxValue);

@@ -65,6 +65,8 @@ internal sealed partial class NodeGrain(
         _operator.BatchSize = plan.BatchSize;
         _operator.Device = plan.Device;
         restore?.Invoke(_operator);
+        _durable = IsDurable(plan, _operator, options.Value);
+        if (_processed.Length != plan.InputCount) _processed = Enumerable.Repeat(-1L, plan.InputCount).ToArray();
         _inbox = inbox;
         localInboxes.Register(NodeKey.Of(plan.DagId, plan.NodeId), _inbox);
         _output = new OutputBuffer(plan.BatchSize);
@@ -252,6 +254,7 @@ internal sealed partial class NodeGrain(
             }
             if (!more) output.Flush();
             await EmitReadyAsync();
+            await CheckpointAsync();
             if (!more)
             {
                 _ended = true;
@@ -287,9 +290,12 @@ internal sealed partial class NodeGrain(
                 }
                 (port, batch) = next.Value;
             }
-            NoteTaken(port, batch.Sequence);
+            var sequence = batch.Sequence;
+            NoteTaken(port, sequence);
             if (batch.Final)
             {
+                await CheckpointAsync();
+                MarkProcessed(port, sequence);
                 if (inbox.PortCount == 1)
                 {
                     _ended = true;
@@ -299,6 +305,8 @@ internal sealed partial class NodeGrain(
             }
             _received += batch.Count;
             await ProcessAsync(port, batch);
+            await CheckpointAsync();
+            MarkProcessed(port, sequence);
         }
     }
 
@@ -464,14 +472,18 @@ internal sealed partial class NodeGrain(
         if (_state == NodeState.Running) _state = _stoppedByUser ? NodeState.Cancelled : NodeState.Finished;
         LogFinished(logger, plan.DagId, plan.NodeId, _emitted);
         await _dag!.NodeFinishedAsync(Status(), result);
+        await ForgetCheckpointAsync();
         DelayDeactivation(TimeSpan.Zero);
         DeactivateOnIdle();
     }
 
     /// <summary>Stops taking input: later writes, local or by call, are dropped, and the silo directory forgets this inbox.</summary>
-    private void CloseInbox()
+    /// <param name="deliveriesDone">False when the node stops without having processed what it was delivered (a durable
+    /// node going away): those deliveries fail, so the broker keeps the batches for the node's next start.</param>
+    private void CloseInbox(bool deliveriesDone = true)
     {
         ReleasePositionWaiters(ended: true);
+        ReleaseProcessedWaiters(deliveriesDone);
         if (_inbox is null || _plan is null) return;
         localInboxes.Unregister(NodeKey.Of(_plan.DagId, _plan.NodeId), _inbox);
         _inbox.Close();
@@ -482,8 +494,17 @@ internal sealed partial class NodeGrain(
         DisposeOperatorWhenIdle();
         // A node moving away goes on elsewhere: what its inbox holds travels in its snapshot.
         if (_departing is not null) return;
+        var lostWhileRunning = _state == NodeState.Running && !_forced.IsCancellationRequested;
+        if (lostWhileRunning && _durable)
+        {
+            // Everything it had not checkpointed is still at the broker: it starts again from its checkpoint.
+            _forced.Cancel();
+            CloseInbox(deliveriesDone: false);
+            await _dag!.NodeLostAsync(_plan!.NodeId, reason.Description);
+            return;
+        }
         CloseInbox();
-        if (_state == NodeState.Running && !_forced.IsCancellationRequested)
+        if (lostWhileRunning)
         {
             // Going away mid-stream (its silo shutting down, say) loses what a memory edge held: the run cannot
             // complete correctly, so it fails now instead of waiting forever for this node's end of stream.

@@ -80,10 +80,18 @@ internal sealed partial class NatsJetStreamConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Creates the queue's durable pull consumer, or updates it to these options (a silo taking over a queue continues it).</summary>
+    /// <summary>
+    /// Creates the queue's durable pull consumer, or takes over the one a previous owner of the queue used. A taker-over
+    /// must get, in order, what that owner held unacknowledged (it may have died holding it): left alone, the server
+    /// would hand those out again only after AckWait, behind newer messages, and a consumer that processes in
+    /// sequence would wait on them for good. So when messages are pending, the consumer is made again to deliver from
+    /// its ack floor: everything not acknowledged comes again, in stream order; what was acknowledged above the floor
+    /// comes twice, which at-least-once delivery allows (Dagger's nodes drop what they have processed).
+    /// </summary>
     public async Task<INatsJSConsumer> OpenConsumerAsync(int queue, CancellationToken cancellationToken)
     {
-        var config = new ConsumerConfig(Names.DurableName(queue))
+        var durable = Names.DurableName(queue);
+        var config = new ConsumerConfig(durable)
         {
             FilterSubject = Names.QueueFilter(queue),
             AckPolicy = ConsumerConfigAckPolicy.Explicit,
@@ -92,8 +100,40 @@ internal sealed partial class NatsJetStreamConnection : IAsyncDisposable
             DeliverPolicy = ConsumerConfigDeliverPolicy.All,
             MaxDeliver = -1,
         };
+        if (await FindConsumerAsync(durable, cancellationToken) is { } existing)
+        {
+            if (existing.NumAckPending > 0)
+            {
+                var floor = existing.AckFloor.StreamSeq;
+                LogRewinding(ProviderName, queue, existing.NumAckPending, floor + 1);
+                await _jetStream.DeleteConsumerAsync(Names.StreamName, durable, cancellationToken);
+                config.DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence;
+                config.OptStartSeq = floor + 1;
+            }
+            else
+            {
+                // A deliver policy cannot change on update: keep the one it was made with.
+                config.DeliverPolicy = existing.Config.DeliverPolicy;
+                config.OptStartSeq = existing.Config.OptStartSeq;
+            }
+        }
         return await _jetStream.CreateOrUpdateConsumerAsync(Names.StreamName, config, cancellationToken);
     }
+
+    private async Task<ConsumerInfo?> FindConsumerAsync(string durable, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _jetStream.GetConsumerAsync(Names.StreamName, durable, cancellationToken)).Info;
+        }
+        catch (NatsJSApiException e) when (e.Error.Code == 404)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "NATS stream provider '{Provider}', queue {Queue}: taking over with {Pending} message(s) unacknowledged; delivering again from stream sequence {From}")]
+    private partial void LogRewinding(string provider, int queue, long pending, ulong from);
 
     /// <summary>
     /// Publishes one message and waits for JetStream's acknowledgement that it is stored; retries while the server is

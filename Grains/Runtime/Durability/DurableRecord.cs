@@ -1,0 +1,110 @@
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Dagger.Orleans.Runtime.Durability;
+
+/// <summary>
+/// One record a grain keeps in the run-state storage (<see cref="DaggerOptions.StateStorage"/>): a DAG grain's run, a
+/// durable node's checkpoint. Read only when wanted (a node that never needs its checkpoint never reads it) and
+/// written one write at a time: a reentrant grain may save several times while a write is out, and the writes
+/// after it coalesce into one of the latest value. A failing storage is retried a few times, then the failure
+/// reaches the caller, naming the record and the storage — the caller decides (a run fails), nothing is dropped.
+/// </summary>
+internal sealed class DurableRecord<T> where T : class
+{
+    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
+    private readonly IGrainStorage _storage;
+    private readonly Serializer _serializer;
+    private readonly string _stateName;
+    private readonly GrainId _grainId;
+    private readonly string _storageName;
+    private readonly GrainState<StoredBytes> _state = new(new StoredBytes());
+    private T? _pending;
+    private Task? _writing;
+
+    public DurableRecord(IGrainStorage storage, string storageName, Serializer serializer, string stateName, GrainId grainId)
+    {
+        _storage = storage;
+        _storageName = storageName;
+        _serializer = serializer;
+        _stateName = stateName;
+        _grainId = grainId;
+    }
+
+    /// <summary>The stored value, or null when there is none.</summary>
+    public async Task<T?> ReadAsync()
+    {
+        await WithRetriesAsync("read", () => _storage.ReadStateAsync(_stateName, _grainId, _state));
+        return _state.RecordExists && _state.State?.Data is { Length: > 0 } data ? _serializer.Deserialize<T>(data) : null;
+    }
+
+    /// <summary>Stores <paramref name="value"/>; completes once it (or a later value) is stored.</summary>
+    public Task SaveAsync(T value)
+    {
+        _pending = value;
+        return _writing ??= WriteLoopAsync();
+    }
+
+    /// <summary>Removes the record (a run's nodes forget their checkpoints once the run has ended).</summary>
+    public async Task ClearAsync()
+    {
+        if (_writing is { } writing) await writing;
+        if (!_state.RecordExists && _state.ETag is null) return;
+        await WithRetriesAsync("clear", () => _storage.ClearStateAsync(_stateName, _grainId, _state));
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        try
+        {
+            while (_pending is { } value)
+            {
+                _pending = null;
+                _state.State = new StoredBytes { Data = _serializer.SerializeToArray(value) };
+                await WithRetriesAsync("write", () => _storage.WriteStateAsync(_stateName, _grainId, _state));
+            }
+        }
+        finally
+        {
+            _writing = null;
+        }
+    }
+
+    private async Task WithRetriesAsync(string what, Func<Task> operation)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await operation();
+                return;
+            }
+            catch (InconsistentStateException) when (attempt < RetryDelays.Length)
+            {
+                // This activation is the record's only writer: a stale ETag means the record was written by an
+                // earlier activation of the same grain (one that died). Take the stored ETag and write over it.
+                var current = new GrainState<StoredBytes>(new StoredBytes());
+                await _storage.ReadStateAsync(_stateName, _grainId, current);
+                _state.ETag = current.ETag;
+                _state.RecordExists = current.RecordExists;
+            }
+            catch (Exception e) when (attempt < RetryDelays.Length && e is not InconsistentStateException)
+            {
+                await Task.Delay(RetryDelays[attempt]);
+            }
+            catch (Exception e)
+            {
+                throw new DurableStateException($"could not {what} '{_stateName}' of {_grainId} in grain storage '{_storageName}' after {attempt + 1} attempts: {e.Message}", e);
+            }
+        }
+    }
+}
+
+/// <summary>The run-state storage failed for good (after retries): the message names the record and the storage.</summary>
+[GenerateSerializer]
+public sealed class DurableStateException : Exception
+{
+    public DurableStateException(string message, Exception inner) : base(message, inner) { }
+
+    public DurableStateException(string message) : base(message) { }
+}
