@@ -20,6 +20,8 @@ internal sealed partial class DagGrain
     private const string RecordStateName = "run";
     private DurableRecord<DagSnapshot>? _record;
     private readonly HashSet<string> _resuming = new(StringComparer.Ordinal);
+    // Nodes lost and not yet running again: a status query must not reach (and so keep re-creating) their activation meanwhile.
+    private readonly HashSet<string> _awaitingResume = new(StringComparer.Ordinal);
     private bool _registered;
 
     private DurableRecord<DagSnapshot> Record => _record ??= new DurableRecord<DagSnapshot>(
@@ -156,6 +158,7 @@ internal sealed partial class DagGrain
     {
         var plans = DagPlanner.Plan(DagId, _spec!, _options.WindowFor(_spec!.EffectiveBatch));
         var position = DagPlanner.TopologicalOrder(_spec).Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
+        _awaitingResume.UnionWith(nodeIds);
         foreach (var nodeId in nodeIds)
         {
             if (!_resuming.Add(nodeId)) continue;
@@ -164,6 +167,7 @@ internal sealed partial class DagGrain
                 LogResuming(logger, DagId, nodeId, _nodeSilos.TryGetValue(nodeId, out var silo) ? silo.ToString() : "none");
                 if (_nodes[nodeId].State == NodeState.Pending) _nodes[nodeId] = _nodes[nodeId] with { State = NodeState.Running };
                 _nodeSilos[nodeId] = await WithPlacement(plans[nodeId], position[nodeId], _spec.Nodes.Count, static (node, plan) => node.ResumeAsync(plan));
+                _awaitingResume.Remove(nodeId);
             }
             catch (Exception e) when (e is OrleansException or TimeoutException)
             {

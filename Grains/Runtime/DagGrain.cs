@@ -126,7 +126,7 @@ internal sealed partial class DagGrain(
         if (_state.IsTerminal()) await _ended.Task;
         else
         {
-            var running = _nodes.Values.Where(n => n.State == NodeState.Running).Select(n => n.NodeId).ToList();
+            var running = _nodes.Values.Where(n => n.State == NodeState.Running && !_awaitingResume.Contains(n.NodeId)).Select(n => n.NodeId).ToList();
             var live = await Task.WhenAll(running.Select(AskNodeAsync));
             for (var i = 0; i < running.Count; i++)
             {

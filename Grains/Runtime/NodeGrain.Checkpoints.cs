@@ -124,13 +124,19 @@ internal sealed partial class NodeGrain
     /// </summary>
     private async Task RefuseOrDropAsync(Batch batch)
     {
-        var key = this.GetPrimaryKeyString();
-        var split = key.LastIndexOf('/');
-        var running = split > 0 && await GrainFactory.GetGrain<IDagGrain>(key[..split]).IsNodeRunningAsync(key[(split + 1)..]);
+        var running = await IsExpectedToRunAsync();
         if (_plan is not null) return;
-        if (running) throw new NodeMovingException(key[(split + 1)..]);
+        if (running) throw new NodeMovingException(this.GetPrimaryKeyString());
         batch.Release();
         DeactivateOnIdle();
+    }
+
+    /// <summary>Whether this node's run still counts on it running: an activation that is not running is then one about to be started again.</summary>
+    private async Task<bool> IsExpectedToRunAsync()
+    {
+        var key = this.GetPrimaryKeyString();
+        var split = key.LastIndexOf('/');
+        return split > 0 && await GrainFactory.GetGrain<IDagGrain>(key[..split]).IsNodeRunningAsync(key[(split + 1)..]);
     }
 
     [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "DAG {DagId}: node {NodeId} resumed at {Silo} from {From}")]

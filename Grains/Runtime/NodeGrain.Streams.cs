@@ -44,19 +44,29 @@ internal sealed partial class NodeGrain : IStreamSubscriptionObserver
 
     public Task<long> AwaitStreamPositionAsync(int port, long sequence)
     {
-        if (_inbox is null)
-        {
-            // Not running here (yet: its silo died and it is about to be started again, or no more: it ended and its
-            // producer hears so from the run). The producer asks again after a pause.
-            DeactivateOnIdle();
-            return Task.Delay(100).ContinueWith(_ => -1L, TaskScheduler.Current);
-        }
+        if (_inbox is null) return NotRunningPositionAsync();
         if ((uint)port >= (uint)_streamTaken.Length) throw new ArgumentOutOfRangeException(nameof(port), $"node '{_plan!.NodeId}' has no input port {port}");
         if (_inbox.IsClosed && _departing is null) return Task.FromResult(long.MaxValue);
         if (_streamTaken[port] >= sequence || _departing is not null) return Task.FromResult(_streamTaken[port]);
         var reached = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         _positionWaiters.Add((port, sequence, reached));
         return AnswerWithinAsync(reached.Task, port);
+    }
+
+    /// <summary>
+    /// Asked for a position while not running here: either the node is about to be started again (its silo died; the
+    /// producer asks again after a pause, and this activation must stay for the start), or it has ended (nothing to
+    /// wait for; this empty activation goes).
+    /// </summary>
+    private async Task<long> NotRunningPositionAsync()
+    {
+        if (await IsExpectedToRunAsync())
+        {
+            await Task.Delay(100);
+            return -1;
+        }
+        if (_plan is null) DeactivateOnIdle();
+        return long.MaxValue;
     }
 
     /// <summary>Answers when the position is reached, or with where it is after a while: the producer asks again (no call waits near the response timeout).</summary>

@@ -84,9 +84,9 @@ internal sealed partial class NatsJetStreamConnection : IAsyncDisposable
     /// Creates the queue's durable pull consumer, or takes over the one a previous owner of the queue used. A taker-over
     /// must get, in order, what that owner held unacknowledged (it may have died holding it): left alone, the server
     /// would hand those out again only after AckWait, behind newer messages, and a consumer that processes in
-    /// sequence would wait on them for good. So when messages are pending, the consumer is made again to deliver from
-    /// its ack floor: everything not acknowledged comes again, in stream order; what was acknowledged above the floor
-    /// comes twice, which at-least-once delivery allows (Dagger's nodes drop what they have processed).
+    /// sequence would wait on them for good. So when messages are pending, the consumer is made again: on the work-queue
+    /// stream everything not acknowledged then comes again, in stream order; a message being handled elsewhere at that
+    /// moment may come twice, which at-least-once delivery allows (Dagger's nodes drop what they have processed).
     /// </summary>
     public async Task<INatsJSConsumer> OpenConsumerAsync(int queue, CancellationToken cancellationToken)
     {
@@ -100,22 +100,12 @@ internal sealed partial class NatsJetStreamConnection : IAsyncDisposable
             DeliverPolicy = ConsumerConfigDeliverPolicy.All,
             MaxDeliver = -1,
         };
-        if (await FindConsumerAsync(durable, cancellationToken) is { } existing)
+        if (await FindConsumerAsync(durable, cancellationToken) is { NumAckPending: > 0 } existing)
         {
-            if (existing.NumAckPending > 0)
-            {
-                var floor = existing.AckFloor.StreamSeq;
-                LogRewinding(ProviderName, queue, existing.NumAckPending, floor + 1);
-                await _jetStream.DeleteConsumerAsync(Names.StreamName, durable, cancellationToken);
-                config.DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence;
-                config.OptStartSeq = floor + 1;
-            }
-            else
-            {
-                // A deliver policy cannot change on update: keep the one it was made with.
-                config.DeliverPolicy = existing.Config.DeliverPolicy;
-                config.OptStartSeq = existing.Config.OptStartSeq;
-            }
+            // The stream is a work queue: what was acknowledged is gone, so a consumer made again with "deliver all"
+            // starts at the first message not acknowledged.
+            LogRewinding(ProviderName, queue, existing.NumAckPending, existing.AckFloor.StreamSeq + 1);
+            await _jetStream.DeleteConsumerAsync(Names.StreamName, durable, cancellationToken);
         }
         return await _jetStream.CreateOrUpdateConsumerAsync(Names.StreamName, config, cancellationToken);
     }

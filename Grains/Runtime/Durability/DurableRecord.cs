@@ -42,7 +42,10 @@ internal sealed class DurableRecord<T> where T : class
     public Task SaveAsync(T value)
     {
         _pending = value;
-        return _writing ??= WriteLoopAsync();
+        // A write under way takes the value up when it is done (the grain's single thread sees no gap between its
+        // last look at _pending and its end); otherwise a new write starts.
+        if (_writing is { IsCompleted: false } writing) return writing;
+        return _writing = WriteLoopAsync();
     }
 
     /// <summary>Removes the record (a run's nodes forget their checkpoints once the run has ended).</summary>
@@ -55,18 +58,11 @@ internal sealed class DurableRecord<T> where T : class
 
     private async Task WriteLoopAsync()
     {
-        try
+        while (_pending is { } value)
         {
-            while (_pending is { } value)
-            {
-                _pending = null;
-                _state.State = new StoredBytes { Data = _serializer.SerializeToArray(value) };
-                await WithRetriesAsync("write", () => _storage.WriteStateAsync(_stateName, _grainId, _state));
-            }
-        }
-        finally
-        {
-            _writing = null;
+            _pending = null;
+            _state.State = new StoredBytes { Data = _serializer.SerializeToArray(value) };
+            await WithRetriesAsync("write", () => _storage.WriteStateAsync(_stateName, _grainId, _state));
         }
     }
 
