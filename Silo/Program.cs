@@ -31,9 +31,8 @@ builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
 builder.UseOrleans(silo =>
 {
-    silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort,
-        settings.PrimarySiloPort is { } primary ? new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, primary) : null,
-        settings.ServiceId, settings.ClusterId);
+    silo.UseDaggerClustering(settings);
+    var stateStorage = silo.UseDaggerStateStorage(settings);
     silo.AddMemoryGrainStorageAsDefault();
     // Edge transports beyond memory: each configured section adds its stream provider, named as the transport.
     if (settings.Nats is { } nats)
@@ -61,6 +60,7 @@ builder.UseOrleans(silo =>
         if (settings.Mqtt is not null) options.Transports.Add(Dagger.Orleans.Spec.Transports.Mqtt);
         options.Window = settings.Window;
         options.Accelerator = settings.Accelerator;
+        options.StateStorage = stateStorage;
         options.OperatorAssemblies.AddRange(settings.OperatorAssemblies);
     });
 });

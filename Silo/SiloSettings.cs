@@ -25,6 +25,12 @@ internal sealed class SiloSettings
     /// <summary>The <c>Dagger:Mqtt</c> section (MqttStreamOptions: Server, Port, UserName, Password, TopicPrefix, …): present, the silo carries <c>mqtt</c> edges.</summary>
     public IConfigurationSection? Mqtt { get; private set; }
 
+    /// <summary>The <c>Dagger:Clustering</c> section: localhost (default) or azure membership.</summary>
+    public ClusteringSettings Clustering { get; private set; } = new();
+
+    /// <summary>The <c>Dagger:State</c> section: memory (default) or azure run-state storage.</summary>
+    public StateSettings State { get; private set; } = new();
+
     public static SiloSettings Bind(IConfiguration configuration, string profile)
     {
         var settings = new SiloSettings();
@@ -39,6 +45,10 @@ internal sealed class SiloSettings
         if (!Placement.Accelerators.Settings.Contains(settings.Accelerator))
             throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:Accelerator '{settings.Accelerator}' is not one of {string.Join(", ", Placement.Accelerators.Settings)}");
         if (settings.Window <= 0) throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:Window must be positive (got {settings.Window})");
+        settings.Clustering = ClusteringSettings.Bind(configuration, profile);
+        settings.State = StateSettings.Bind(configuration, profile);
+        if (settings.Clustering.Provider != ClusteringSettings.LocalhostProvider && settings.PrimarySiloPort is not null)
+            throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:PrimarySiloPort applies to localhost clustering only (Dagger:Clustering:Provider is '{settings.Clustering.Provider}')");
         return settings;
     }
 }

@@ -11,11 +11,13 @@ internal static class DaggerCommandLine
         {
             RunCommand.Create(),
             ValidateCommand.Create(),
+            AllocCommand.Create(),
             GraphCommand.Create(),
             ClusterCommands.Submit(),
             ClusterCommands.Status(),
             ClusterCommands.Cancel(),
             ClusterCommands.Migrate(),
+            BenchCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

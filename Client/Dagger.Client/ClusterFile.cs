@@ -1,18 +1,37 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Azure.Data.Tables;
 
 namespace Dagger.Orleans.Client;
 
 /// <summary>
 /// What <c>--cluster FILE</c> names: how a client finds a running cluster.
 /// <code>{ "clusterId": "dev", "serviceId": "dagger", "gateways": ["127.0.0.1:30000"] }</code>
+/// or, for a cluster whose silos keep membership in Azure Tables (Azurite locally), the table's storage connection
+/// string instead of <c>gateways</c> (the client then reads the live gateways from the table):
+/// <code>{ "clusterId": "local", "serviceId": "dagger", "azureTables": "UseDevelopmentStorage=true" }</code>
 /// </summary>
 public sealed record ClusterFile
 {
     [JsonPropertyName("clusterId")] public string ClusterId { get; init; } = "dev";
     [JsonPropertyName("serviceId")] public string ServiceId { get; init; } = "dagger";
-    [JsonPropertyName("gateways")] public IReadOnlyList<string> Gateways { get; init; } = ["127.0.0.1:30000"];
+    private readonly IReadOnlyList<string>? _gateways;
+
+    /// <summary>Gateway addresses; without <c>gateways</c> and <c>azureTables</c> in the file, 127.0.0.1:30000.</summary>
+    [JsonPropertyName("gateways")]
+    public IReadOnlyList<string> Gateways
+    {
+        get => _gateways ?? (AzureTables is null ? ["127.0.0.1:30000"] : []);
+        init => _gateways = value;
+    }
+
+    /// <summary>A storage connection string: the cluster's membership table, where the client finds its gateways.</summary>
+    [JsonPropertyName("azureTables")] public string? AzureTables { get; init; }
+
+    /// <summary>Where the client looks for the cluster, for messages (never the connection string: it holds the account key).</summary>
+    [JsonIgnore]
+    public string Describe => AzureTables is null ? string.Join(", ", Gateways) : "the gateways in its Azure Tables membership table";
 
     public static ClusterFile Load(string path)
     {
@@ -35,6 +54,21 @@ public sealed record ClusterFile
             throw new ClusterFileException($"cluster file '{path}': {e.Message}");
         }
         if (file is null) throw new ClusterFileException($"cluster file '{path}': empty");
+        if (file.AzureTables is not null)
+        {
+            if (file._gateways is not null) throw new ClusterFileException($"cluster file '{path}': give either 'gateways' or 'azureTables', not both");
+            if (string.IsNullOrWhiteSpace(file.AzureTables))
+                throw new ClusterFileException($"cluster file '{path}': 'azureTables' is empty: give a storage connection string, e.g. UseDevelopmentStorage=true for Azurite");
+            try
+            {
+                file.CreateTableServiceClient();
+            }
+            catch (ClusterFileException e)
+            {
+                throw new ClusterFileException($"cluster file '{path}': {e.Message}");
+            }
+            return file;
+        }
         foreach (var g in file.Gateways)
         {
             if (!IPEndPoint.TryParse(g, out var ep) || ep.Port == 0)
@@ -42,6 +76,21 @@ public sealed record ClusterFile
         }
         if (file.Gateways.Count == 0) throw new ClusterFileException($"cluster file '{path}': 'gateways' lists no gateway");
         return file;
+    }
+
+    /// <summary>The membership table's client for the <c>azureTables</c> form; null for <c>gateways</c>.</summary>
+    internal TableServiceClient? CreateTableServiceClient()
+    {
+        if (AzureTables is null) return null;
+        try
+        {
+            return new TableServiceClient(AzureTables);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            // The connection string holds the account key: say what is wrong with it, never echo it.
+            throw new ClusterFileException($"'azureTables' is not a storage connection string ({e.GetType().Name}: {e.Message})");
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Dagger.Orleans.Clustering.AzureStorage.Hosting;
 using Dagger.Orleans.Hosting;
 using Dagger.Orleans.Operators;
 using Dagger.Orleans.Runtime;
@@ -83,11 +84,15 @@ public sealed class DaggerClient : IAsyncDisposable
     /// </summary>
     public static async Task<DaggerClient> ConnectAsync(ClusterFile cluster, CancellationToken cancellation = default)
     {
+        var membershipTable = cluster.CreateTableServiceClient();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleansClient(client =>
         {
-            client.UseStaticClustering(cluster.Gateways.Select(IPEndPoint.Parse).ToArray());
+            if (membershipTable is not null)
+                client.UseAzureTableClustering(o => o.TableServiceClient = membershipTable);
+            else
+                client.UseStaticClustering(cluster.Gateways.Select(IPEndPoint.Parse).ToArray());
             client.Configure<global::Orleans.Configuration.ClusterOptions>(o =>
             {
                 o.ClusterId = cluster.ClusterId;
@@ -105,7 +110,7 @@ public sealed class DaggerClient : IAsyncDisposable
         catch (Exception e)
         {
             host.Dispose();
-            throw new ClusterFileException($"cannot join the cluster at {string.Join(", ", cluster.Gateways)} (cluster '{cluster.ClusterId}'): {e.Message}");
+            throw new ClusterFileException($"cannot join the cluster at {cluster.Describe} (cluster '{cluster.ClusterId}'): {e.Message}");
         }
         return new DaggerClient(host, host.Services.GetRequiredService<IClusterClient>(), OperatorCatalog.FromLoadedAssemblies(), [], remote: true);
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Dagger.Orleans.Bench.Measuring;
 using Dagger.Orleans.Client;
 using Dagger.Orleans.Hosting;
 using Dagger.Orleans.Operators;

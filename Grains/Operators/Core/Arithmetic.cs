@@ -1,3 +1,4 @@
+using Dagger.Orleans.Diagnostics;
 using Dagger.Orleans.Wire;
 
 namespace Dagger.Orleans.Operators.Core;
@@ -47,6 +48,7 @@ public sealed class MergeOperator : TransformOperator
     }
 }
 
+[AllocationBudget(232, BytesPerBatch = 208, Reason = "ms > 0: a timer (Task.Delay, ~216 B) per element and the async call's state machine (~192 B) per batch; ms = 0 forwards and allocates nothing")]
 [Operator("sleep", Summary = "x, after waiting ms milliseconds (without blocking a thread)")]
 public sealed class SleepOperator : TransformOperator
 {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Numerics;
+using Dagger.Orleans.Diagnostics;
 using Dagger.Orleans.Wire;
 
 namespace Dagger.Orleans.Operators.Core;
@@ -24,6 +25,7 @@ internal static class SourceTypes
     }
 }
 
+[AllocationBudget(BytesPerOutputRecord = 40, Reason = "type record: a record is an object, one per element (40 B)")]
 [Operator("range", Summary = "start, start+step, ... (count elements, or endless)")]
 public sealed class RangeOperator : SourceOperator
 {
@@ -74,6 +76,7 @@ public sealed class RangeOperator : SourceOperator
     public override void RestoreState(JsonElement state) => _emitted = state.GetInt64();
 }
 
+[AllocationBudget(BytesPerOutputRecord = 40, Reason = "type record: a record is an object, one per element (40 B)")]
 [Operator("constant", Summary = "value, repeated (count times, or endlessly)")]
 public sealed class ConstantOperator : SourceOperator
 {

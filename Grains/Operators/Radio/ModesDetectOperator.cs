@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dagger.Orleans.Diagnostics;
 using Dagger.Orleans.Wire;
 
 namespace Dagger.Orleans.Operators.Radio;
@@ -9,6 +10,7 @@ namespace Dagger.Orleans.Operators.Radio;
 /// preamble's first sample, label = the frame in hex, value = bits repaired (0 or 1). See <see cref="ModeSDetector"/>
 /// for what a position yields and <see cref="FramesOperator"/> for the frames a capture holds.
 /// </summary>
+[AllocationBudget(BytesPerOutputRecord = 128, Reason = "per frame found: the record (40 B) and its hex string (56 or 80 B)")]
 [Operator("modes_detect", Summary = "Mode S frames (records: key = sample offset, label = hex, value = bits repaired) in a 2 Msps magnitude stream")]
 public sealed class ModesDetectOperator : TransformOperator
 {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Dagger.Orleans.Diagnostics;
 using Dagger.Orleans.Gpu;
 using Dagger.Orleans.Wire;
 
@@ -11,6 +12,8 @@ namespace Dagger.Orleans.Operators.Signal;
 /// (the input is <c>doppler</c>'s output: D vectors per CPI, vector k = Doppler bin k): Key = range·D + doppler,
 /// Label "cpi=c,r=range,d=doppler". Value is the cell's input value.
 /// </summary>
+[AllocationBudget(BytesPerOutputRecord = 176, Reason = "a record (40 B) and its label string (56-64 B) per detection; 96-150 B measured per detection")]
+[AllocationBudget(BytesPerOutputRecord = 176, BytesPerBatch = 320, Device = "gpu", Reason = "a record (40 B) and its label string per detection; ILGPU's CPU accelerator (measured here, no GPU) allocates a task object per kernel launch, one launch per batch, 296 B")]
 [Operator("cfar", Summary = "cell-averaging CFAR along each real vector (power = x^2); a record per detection")]
 public sealed class CfarOperator : TransformOperator, IDisposable
 {

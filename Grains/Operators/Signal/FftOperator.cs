@@ -1,3 +1,4 @@
+using Dagger.Orleans.Diagnostics;
 using Dagger.Orleans.Gpu;
 using Dagger.Orleans.Wire;
 
@@ -7,6 +8,7 @@ namespace Dagger.Orleans.Operators.Signal;
 /// The radix-2 FFT of every complex vector (its width must be a power of two). Forward: X[k] = Σₙ x[n]·e^(−2πj·kn/N);
 /// inverse: x[n] = (1/N)·Σₖ X[k]·e^(+2πj·kn/N).
 /// </summary>
+[AllocationBudget(BytesPerBatch = 3072, Device = "gpu", Reason = "ILGPU's CPU accelerator (measured here, no GPU) allocates a task object per kernel launch: log2 N + 2 launches per batch, 1.1 KB at N = 64, 2.2 KB at N = 4096")]
 [Operator("fft", Summary = "radix-2 FFT of each complex vector (power-of-two width); inverse scales by 1/N")]
 public sealed class FftOperator : TransformOperator, IDisposable
 {

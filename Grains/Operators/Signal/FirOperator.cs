@@ -1,3 +1,4 @@
+using Dagger.Orleans.Diagnostics;
 using Dagger.Orleans.Gpu;
 using Dagger.Orleans.Wire;
 
@@ -7,6 +8,7 @@ namespace Dagger.Orleans.Operators.Signal;
 /// The HPEC TDFIR filter: the full convolution y[i] = Σₖ h[k]·x[i−k] of each complex vector (N samples) with K
 /// complex taps, N+K−1 samples out. Each element is filtered on its own (no state carried between elements).
 /// </summary>
+[AllocationBudget(BytesPerBatch = 352, Device = "gpu", Reason = "ILGPU's CPU accelerator (measured here, no GPU) allocates a task object per kernel launch: one launch per batch, 328 B")]
 [Operator("fir", Summary = "full complex convolution of each vector with K taps: N+K-1 samples out")]
 public sealed class FirOperator : TransformOperator, IDisposable
 {

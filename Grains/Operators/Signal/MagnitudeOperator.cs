@@ -1,9 +1,11 @@
+using Dagger.Orleans.Diagnostics;
 using Dagger.Orleans.Gpu;
 using Dagger.Orleans.Wire;
 
 namespace Dagger.Orleans.Operators.Signal;
 
 /// <summary>|z| = sqrt(re² + im²) of every sample: a complex vector of N samples becomes a real vector of N floats.</summary>
+[AllocationBudget(BytesPerBatch = 320, Device = "gpu", Reason = "ILGPU's CPU accelerator (measured here, no GPU) allocates a task object per kernel launch: one launch per batch, 288 B")]
 [Operator("magnitude", Summary = "complex vector -> real vector |z| = sqrt(re^2 + im^2)")]
 public sealed class MagnitudeOperator : TransformOperator
 {

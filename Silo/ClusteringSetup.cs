@@ -1,0 +1,108 @@
+using System.Net;
+using Azure.Data.Tables;
+using Dagger.Orleans.Clustering.AzureStorage;
+using Dagger.Orleans.Clustering.AzureStorage.Hosting;
+using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
+
+namespace Dagger.Orleans.Silo;
+
+/// <summary>
+/// The <c>Dagger:Clustering</c> section: how silos find each other. <c>Provider</c> = <c>localhost</c> (the default: the
+/// first silo is the primary, others name it with <c>Dagger:Silo:PrimarySiloPort</c>) or <c>azure</c> (membership in an
+/// Azure Tables / Azurite table given by the <c>AzureStorage</c> connection string). <c>Membership</c> tunes Orleans'
+/// <see cref="ClusterMembershipOptions"/> (probe timeouts, votes: how fast a dead silo is noticed).
+/// </summary>
+internal sealed class ClusteringSettings
+{
+    public const string Section = "Dagger:Clustering";
+    public const string LocalhostProvider = "localhost";
+    public const string AzureProvider = "azure";
+
+    public string Provider { get; set; } = LocalhostProvider;
+
+    /// <summary>A storage connection string, e.g. <c>UseDevelopmentStorage=true</c> for Azurite on its default ports.</summary>
+    public string? AzureStorage { get; set; }
+
+    public string TableName { get; set; } = AzureTableClusteringOptions.DefaultTableName;
+
+    /// <summary>Bound here only to refuse unknown or malformed keys before the silo starts; applied from <see cref="MembershipSection"/>.</summary>
+    public ClusterMembershipOptions? Membership { get; set; }
+
+    public IConfigurationSection? MembershipSection { get; private set; }
+
+    /// <summary>Made from <see cref="AzureStorage"/> when the provider is <c>azure</c>.</summary>
+    public TableServiceClient? TableServiceClient { get; private set; }
+
+    public static ClusteringSettings Bind(IConfiguration configuration, string profile)
+    {
+        var settings = new ClusteringSettings();
+        var section = configuration.GetSection(Section);
+        section.Bind(settings, o => o.ErrorOnUnknownConfiguration = true);
+        var membership = section.GetSection(nameof(Membership));
+        if (membership.Exists()) settings.MembershipSection = membership;
+        switch (settings.Provider)
+        {
+            case LocalhostProvider:
+                break;
+            case AzureProvider:
+                if (string.IsNullOrWhiteSpace(settings.AzureStorage))
+                {
+                    throw new InvalidOperationException(
+                        $"profile '{profile}': {Section}:Provider is '{AzureProvider}' but {Section}:AzureStorage is empty: give a storage connection string, e.g. UseDevelopmentStorage=true for Azurite");
+                }
+                try
+                {
+                    settings.TableServiceClient = new TableServiceClient(settings.AzureStorage);
+                }
+                catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+                {
+                    // The connection string holds the account key: say what is wrong with it, never echo it.
+                    throw new InvalidOperationException($"profile '{profile}': {Section}:AzureStorage is not a storage connection string ({e.GetType().Name}: {e.Message})");
+                }
+                if (!IsTableName(settings.TableName))
+                {
+                    throw new InvalidOperationException($"profile '{profile}': {Section}:TableName '{settings.TableName}' is not an Azure table name (3 to 63 letters and digits, starting with a letter)");
+                }
+                break;
+            default:
+                throw new InvalidOperationException($"profile '{profile}': {Section}:Provider '{settings.Provider}' is not one of {LocalhostProvider}, {AzureProvider}");
+        }
+        return settings;
+    }
+
+    private static bool IsTableName(string name) =>
+        name.Length is >= 3 and <= 63 && char.IsAsciiLetter(name[0]) && name.All(char.IsAsciiLetterOrDigit);
+}
+
+internal static class ClusteringSetup
+{
+    /// <summary>Joins the cluster the way <see cref="SiloSettings.Clustering"/> says, on the silo's own ports.</summary>
+    public static ISiloBuilder UseDaggerClustering(this ISiloBuilder silo, SiloSettings settings)
+    {
+        var clustering = settings.Clustering;
+        if (clustering.MembershipSection is { } membership)
+        {
+            silo.Configure<ClusterMembershipOptions>(o => membership.Bind(o, b => b.ErrorOnUnknownConfiguration = true));
+        }
+        if (clustering.Provider == ClusteringSettings.AzureProvider)
+        {
+            silo.ConfigureEndpoints(IPAddress.Loopback, settings.SiloPort, settings.GatewayPort);
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = settings.ClusterId;
+                o.ServiceId = settings.ServiceId;
+            });
+            silo.UseAzureTableClustering(o =>
+            {
+                o.TableServiceClient = clustering.TableServiceClient;
+                o.TableName = clustering.TableName;
+                o.ConnectionSetting = $"{ClusteringSettings.Section}:AzureStorage";
+            });
+            return silo;
+        }
+        return silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort,
+            settings.PrimarySiloPort is { } primary ? new IPEndPoint(IPAddress.Loopback, primary) : null,
+            settings.ServiceId, settings.ClusterId);
+    }
+}

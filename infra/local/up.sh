@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Starts a local Dagger cluster on 127.0.0.1: Azurite (membership table), nats-server with JetStream, mosquitto, and
+# N silos (default 3) with the `local` profile. State, logs and PID files go under infra/local/.run/; down.sh stops
+# everything again. Fails loudly, and stops what it started, when anything does not come up.
+#
+#   infra/local/up.sh [N]
+#   DAGGER_SILO_PORT=11111 DAGGER_GATEWAY_PORT=30000: first silo's ports (silo i uses base + i)
+set -euo pipefail
+
+SILOS="${1:-3}"
+[[ "$SILOS" =~ ^[1-9][0-9]?$ ]] || { echo "up.sh: N must be a number of silos from 1 to 99, got '$SILOS'" >&2; exit 2; }
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+source "$HERE/lib.sh"
+SILO_PORT="${DAGGER_SILO_PORT:-11111}"
+GATEWAY_PORT="${DAGGER_GATEWAY_PORT:-30000}"
+
+mkdir -p "$STATE/logs" "$STATE/pids" "$STATE/azurite" "$STATE/nats"
+for pidfile in "$STATE"/pids/*.pid; do
+    [[ -e "$pidfile" ]] || continue
+    if alive "$pidfile"; then
+        echo "up.sh: $(basename "$pidfile" .pid) is still running (PID $(pid_of "$pidfile")): run infra/local/down.sh first" >&2
+        exit 1
+    fi
+    rm -f "$pidfile"
+done
+
+fail() {
+    echo "up.sh: $*" >&2
+    echo "up.sh: stopping what was started" >&2
+    "$HERE/down.sh" >&2 || true
+    exit 1
+}
+
+need() { command -v "$1" >/dev/null 2>&1 || [[ -x "/usr/sbin/$1" ]] || fail "'$1' is not installed: $2"; }
+need nats-server "apt-get install -y nats-server"
+need mosquitto "apt-get install -y mosquitto"
+need dotnet "install the .NET 10 SDK"
+AZURITE="$ROOT/infra/node_modules/.bin/azurite"
+if [[ ! -x "$AZURITE" ]]; then
+    need npm "install Node.js 20+ and npm"
+    echo "up.sh: installing the pinned Azurite (npm ci --prefix infra)" >&2
+    npm ci --prefix "$ROOT/infra" --no-audit --no-fund >"$STATE/logs/npm.log" 2>&1 || fail "npm ci --prefix infra failed; see $STATE/logs/npm.log"
+fi
+SILO_DLL="$ROOT/Silo/bin/Release/net10.0/Dagger.Orleans.Silo.dll"
+if [[ ! -f "$SILO_DLL" ]]; then
+    echo "up.sh: building the silo (dotnet build Silo -c Release)" >&2
+    dotnet build "$ROOT/Silo" -c Release -nologo -v q >"$STATE/logs/build.log" 2>&1 || fail "building the silo failed; see $STATE/logs/build.log"
+fi
+
+# start NAME LOG COMMAND...: runs COMMAND in the background, detached from this shell, and records its PID.
+start() {
+    local name="$1" log="$2"
+    shift 2
+    nohup "$@" >"$log" 2>&1 </dev/null &
+    echo "$!" >"$STATE/pids/$name.pid"
+}
+
+echo "up.sh: starting Azurite (tables 127.0.0.1:10002, blobs 10000, queues 10001)" >&2
+start azurite "$STATE/logs/azurite.log" "$AZURITE" --silent --location "$STATE/azurite" --skipApiVersionCheck --loose \
+    --blobHost 127.0.0.1 --blobPort 10000 --queueHost 127.0.0.1 --queuePort 10001 --tableHost 127.0.0.1 --tablePort 10002
+echo "up.sh: starting nats-server with JetStream (127.0.0.1:4222)" >&2
+start nats "$STATE/logs/nats.log" nats-server -a 127.0.0.1 -p 4222 -js -sd "$STATE/nats"
+printf 'listener 1883 127.0.0.1\nallow_anonymous true\n' >"$STATE/mosquitto.conf"
+echo "up.sh: starting mosquitto (127.0.0.1:1883)" >&2
+start mosquitto "$STATE/logs/mosquitto.log" mosquitto -c "$STATE/mosquitto.conf"
+
+wait_port azurite 10002 30 || fail "Azurite did not answer on 127.0.0.1:10002; see $STATE/logs/azurite.log"
+wait_port azurite 10000 10 || fail "Azurite did not answer on 127.0.0.1:10000; see $STATE/logs/azurite.log"
+wait_port nats 4222 15 || fail "nats-server did not answer on 127.0.0.1:4222; see $STATE/logs/nats.log"
+wait_port mosquitto 1883 15 || fail "mosquitto did not answer on 127.0.0.1:1883; see $STATE/logs/mosquitto.log"
+
+for ((i = 0; i < SILOS; i++)); do
+    silo=$((SILO_PORT + i)) gateway=$((GATEWAY_PORT + i))
+    echo "up.sh: starting silo-$i (silo port $silo, gateway port $gateway)" >&2
+    start "silo-$i" "$STATE/logs/silo-$i.log" dotnet "$SILO_DLL" --profile local \
+        "--Dagger:Silo:SiloPort=$silo" "--Dagger:Silo:GatewayPort=$gateway"
+done
+for ((i = 0; i < SILOS; i++)); do
+    wait_line "silo-$i" "$STATE/logs/silo-$i.log" "dagger silo ready" 120 || fail "silo-$i did not start; the end of $STATE/logs/silo-$i.log:
+$(tail -n 20 "$STATE/logs/silo-$i.log")"
+done
+
+echo "up.sh: $SILOS silos up (cluster 'dev'). Try:" >&2
+echo "  ./dagger run examples/quickstart.json --cluster infra/local/cluster.json" >&2
+echo "  ./dagger run examples/quickstart.json --cluster infra/local/cluster-azure.json" >&2
+echo "  infra/local/down.sh" >&2
