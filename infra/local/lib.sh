@@ -1,4 +1,4 @@
-# Shared by up.sh and down.sh (sourced, not run).
+# Shared by up.sh, down.sh and restart-silos.sh (sourced, not run).
 STATE="${DAGGER_LOCAL_STATE:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/.run}"
 
 pid_of() { cat "$1"; }
@@ -23,11 +23,41 @@ wait_port() {
     return 1
 }
 
-# wait_line NAME LOG TEXT SECONDS: until LOG has a line starting with TEXT; fails early when NAME's process ends.
-wait_line() {
-    local name="$1" log="$2" text="$3" deadline=$((SECONDS + $4))
+# start NAME LOG COMMAND...: runs COMMAND in the background, detached from this shell, and records its PID.
+start() {
+    local name="$1" log="$2"
+    shift 2
+    nohup "$@" >"$log" 2>&1 </dev/null &
+    echo "$!" >"$STATE/pids/$name.pid"
+}
+
+# start_silos N SILO_DLL SILO_PORT GATEWAY_PORT: starts silos 0..N-1 with the local profile (silo i on base + i) and
+# waits for each one's ready line; on failure prints the end of its log and returns 1.
+start_silos() {
+    local count="$1" dll="$2" silo_base="$3" gateway_base="$4" i silo gateway
+    for ((i = 0; i < count; i++)); do
+        silo=$((silo_base + i)) gateway=$((gateway_base + i))
+        echo "starting silo-$i (silo port $silo, gateway port $gateway)" >&2
+        # Appended, not truncated: a restart keeps the log of the run before it.
+        echo "---- $(date -u +%FT%TZ) start" >>"$STATE/logs/silo-$i.log"
+        nohup dotnet "$dll" --profile local "--Dagger:Silo:SiloPort=$silo" "--Dagger:Silo:GatewayPort=$gateway" \
+            >>"$STATE/logs/silo-$i.log" 2>&1 </dev/null &
+        echo "$!" >"$STATE/pids/silo-$i.pid"
+    done
+    for ((i = 0; i < count; i++)); do
+        wait_ready "silo-$i" "$STATE/logs/silo-$i.log" 120 || {
+            echo "silo-$i did not start; the end of $STATE/logs/silo-$i.log:" >&2
+            tail -n 20 "$STATE/logs/silo-$i.log" >&2
+            return 1
+        }
+    done
+}
+
+# wait_ready NAME LOG SECONDS: until the last start recorded in LOG printed the silo's ready line.
+wait_ready() {
+    local name="$1" log="$2" deadline=$((SECONDS + $3))
     while ((SECONDS < deadline)); do
-        grep -q "^$text" "$log" 2>/dev/null && return 0
+        awk '/^---- .* start$/ { ready = 0 } /^dagger silo ready/ { ready = 1 } END { exit !ready }' "$log" 2>/dev/null && return 0
         alive "$STATE/pids/$name.pid" || return 1
         sleep 0.2
     done

@@ -48,14 +48,6 @@ if [[ ! -f "$SILO_DLL" ]]; then
     dotnet build "$ROOT/Silo" -c Release -nologo -v q >"$STATE/logs/build.log" 2>&1 || fail "building the silo failed; see $STATE/logs/build.log"
 fi
 
-# start NAME LOG COMMAND...: runs COMMAND in the background, detached from this shell, and records its PID.
-start() {
-    local name="$1" log="$2"
-    shift 2
-    nohup "$@" >"$log" 2>&1 </dev/null &
-    echo "$!" >"$STATE/pids/$name.pid"
-}
-
 echo "up.sh: starting Azurite (tables 127.0.0.1:10002, blobs 10000, queues 10001)" >&2
 start azurite "$STATE/logs/azurite.log" "$AZURITE" --silent --location "$STATE/azurite" --skipApiVersionCheck --loose \
     --blobHost 127.0.0.1 --blobPort 10000 --queueHost 127.0.0.1 --queuePort 10001 --tableHost 127.0.0.1 --tablePort 10002
@@ -70,18 +62,12 @@ wait_port azurite 10000 10 || fail "Azurite did not answer on 127.0.0.1:10000; s
 wait_port nats 4222 15 || fail "nats-server did not answer on 127.0.0.1:4222; see $STATE/logs/nats.log"
 wait_port mosquitto 1883 15 || fail "mosquitto did not answer on 127.0.0.1:1883; see $STATE/logs/mosquitto.log"
 
-for ((i = 0; i < SILOS; i++)); do
-    silo=$((SILO_PORT + i)) gateway=$((GATEWAY_PORT + i))
-    echo "up.sh: starting silo-$i (silo port $silo, gateway port $gateway)" >&2
-    start "silo-$i" "$STATE/logs/silo-$i.log" dotnet "$SILO_DLL" --profile local \
-        "--Dagger:Silo:SiloPort=$silo" "--Dagger:Silo:GatewayPort=$gateway"
-done
-for ((i = 0; i < SILOS; i++)); do
-    wait_line "silo-$i" "$STATE/logs/silo-$i.log" "dagger silo ready" 120 || fail "silo-$i did not start; the end of $STATE/logs/silo-$i.log:
-$(tail -n 20 "$STATE/logs/silo-$i.log")"
-done
+start_silos "$SILOS" "$SILO_DLL" "$SILO_PORT" "$GATEWAY_PORT" || fail "a silo did not come up (its log's end is above)"
+echo "$SILOS" >"$STATE/silo-count"
+echo "$SILO_PORT $GATEWAY_PORT" >"$STATE/silo-ports"
 
 echo "up.sh: $SILOS silos up (cluster 'dev'). Try:" >&2
 echo "  ./dagger run examples/quickstart.json --cluster infra/local/cluster.json" >&2
 echo "  ./dagger run examples/quickstart.json --cluster infra/local/cluster-azure.json" >&2
+echo "  infra/local/restart-silos.sh [--kill]   # every silo stopped (or killed) and started again" >&2
 echo "  infra/local/down.sh" >&2
