@@ -33,6 +33,9 @@ public interface IDagGrain : IGrainWithStringKey
     /// <summary>Whether the run still counts on <paramref name="nodeId"/> running (false for an unknown run or a node that ended).</summary>
     [AlwaysInterleave] Task<bool> IsNodeRunningAsync(string nodeId);
 
+    /// <summary>The plan of a durable node the run counts on running (null otherwise): an activation of it that is not running starts itself from its checkpoint.</summary>
+    [AlwaysInterleave] Task<NodePlan?> PlanToResumeAsync(string nodeId);
+
     /// <summary>Activates the run's grain (after a cluster restart): one that was still going takes its run up again.</summary>
     [AlwaysInterleave] Task WakeAsync();
 

@@ -110,6 +110,13 @@ internal sealed partial class DagGrain
         return Task.FromResult(!_state.IsTerminal() && _nodes.TryGetValue(nodeId, out var node) && node.State == NodeState.Running);
     }
 
+    public Task<NodePlan?> PlanToResumeAsync(string nodeId)
+    {
+        if (_spec is null || _state.IsTerminal() || !_nodes.TryGetValue(nodeId, out var node) || node.State != NodeState.Running || !AllNodesResumable())
+            return Task.FromResult<NodePlan?>(null);
+        return Task.FromResult<NodePlan?>(DagPlanner.Plan(DagId, _spec, _options.WindowFor(_spec.EffectiveBatch))[nodeId]);
+    }
+
     /// <summary>After the run's record was read by a new activation: take the run up once this activation is running.</summary>
     private void ScheduleRecovery()
     {

@@ -119,11 +119,14 @@ internal sealed partial class NodeGrain
     }
 
     /// <summary>
-    /// A delivery to an activation that was never started: the node ended (a redelivery nobody needs: dropped), or its
-    /// silo died and the DAG grain is about to start it again here (refused: the pulling agent delivers it again later).
+    /// A delivery to an activation that was never started. A durable node its run still counts on (its silo died, the
+    /// cluster restarted) starts itself from its checkpoint and takes it: refusing would leave the broker's pulling
+    /// agent retrying until it gives up, and the batch lost to this node. Another node the run still counts on is
+    /// about to arrive by migration: refused (the agent delivers it again). A node that has ended drops it.
     /// </summary>
     private async Task RefuseOrDropAsync(Batch batch)
     {
+        if (await ResumeIfExpectedAsync()) return;
         var running = await IsExpectedToRunAsync();
         if (_plan is not null) return;
         if (running) throw new NodeMovingException(this.GetPrimaryKeyString());
@@ -131,12 +134,26 @@ internal sealed partial class NodeGrain
         DeactivateOnIdle();
     }
 
+    /// <summary>Starts this activation from its checkpoint when its run counts on it as a durable node; answers whether it runs here now.</summary>
+    private async Task<bool> ResumeIfExpectedAsync()
+    {
+        var (dag, nodeId) = DagAndNode();
+        if (await dag.PlanToResumeAsync(nodeId) is { } plan && _plan is null) await ResumeAsync(plan);
+        return _plan is not null;
+    }
+
     /// <summary>Whether this node's run still counts on it running: an activation that is not running is then one about to be started again.</summary>
     private async Task<bool> IsExpectedToRunAsync()
     {
+        var (dag, nodeId) = DagAndNode();
+        return await dag.IsNodeRunningAsync(nodeId);
+    }
+
+    private (IDagGrain Dag, string NodeId) DagAndNode()
+    {
         var key = this.GetPrimaryKeyString();
         var split = key.LastIndexOf('/');
-        return split > 0 && await GrainFactory.GetGrain<IDagGrain>(key[..split]).IsNodeRunningAsync(key[(split + 1)..]);
+        return (GrainFactory.GetGrain<IDagGrain>(key[..split]), key[(split + 1)..]);
     }
 
     [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "DAG {DagId}: node {NodeId} resumed at {Silo} from {From}")]

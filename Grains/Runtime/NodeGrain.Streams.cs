@@ -60,6 +60,8 @@ internal sealed partial class NodeGrain : IStreamSubscriptionObserver
     /// </summary>
     private async Task<long> NotRunningPositionAsync()
     {
+        // A durable node its run counts on starts itself here; the producer asks again and finds it running.
+        if (await ResumeIfExpectedAsync()) return -1;
         if (await IsExpectedToRunAsync())
         {
             await Task.Delay(100);

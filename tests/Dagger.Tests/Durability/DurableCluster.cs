@@ -3,6 +3,7 @@ using Dagger.Orleans.Hosting;
 using Dagger.Orleans.Operators;
 using Dagger.Orleans.Persistence.AzureStorage.Hosting;
 using Dagger.Orleans.Spec;
+using Dagger.Orleans.Streaming.Mqtt.Hosting;
 using Dagger.Orleans.Streaming.Nats.Hosting;
 using Dagger.Orleans.Tests.Servers;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,7 @@ using Xunit;
 namespace Dagger.Orleans.Tests.Durability;
 
 /// <summary>
-/// What durable runs need, for real: Azurite (the run-state storage, Azure tables and blobs), nats-server (the edges),
+/// What durable runs need, for real: Azurite (the run-state storage, Azure tables and blobs), nats-server and mosquitto (the edges),
 /// and a 2-silo in-process cluster on them. <see cref="RestartAsync"/> kills every silo and starts a new cluster of
 /// the same service on the same servers — a full cluster restart.
 /// </summary>
@@ -27,13 +28,15 @@ public sealed class DurableCluster : IAsyncLifetime
 
     public NatsServerFixture Nats { get; } = new();
 
+    public MosquittoFixture Mosquitto { get; } = new();
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public DaggerClient Dagger { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        await Task.WhenAll(Azurite.InitializeAsync(), Nats.InitializeAsync());
+        await Task.WhenAll(Azurite.InitializeAsync(), Nats.InitializeAsync(), Mosquitto.InitializeAsync());
         await StartClusterAsync();
     }
 
@@ -45,8 +48,8 @@ public sealed class DurableCluster : IAsyncLifetime
         await StartClusterAsync();
     }
 
-    /// <summary>A spec with every edge on NATS.</summary>
-    public static DagSpec OnNats(DagSpec spec) => spec with { DefaultTransportName = Transports.Nats };
+    /// <summary>A spec with every edge on <paramref name="transport"/> (nats or mqtt).</summary>
+    public static DagSpec On(string transport, DagSpec spec) => spec with { DefaultTransportName = transport };
 
     private async Task StartClusterAsync()
     {
@@ -55,6 +58,7 @@ public sealed class DurableCluster : IAsyncLifetime
         builder.Options.ClusterId = "durable";
         var connectionString = Azurite.ConnectionString;
         var natsUrl = Nats.Url;
+        var mqttPort = Mosquitto.AuthenticatedPort;
         builder.ConfigureSilo((_, silo) =>
         {
             if (Environment.GetEnvironmentVariable("DAGGER_TEST_LOG") == "1")
@@ -71,22 +75,37 @@ public sealed class DurableCluster : IAsyncLifetime
                 streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
                 streams.ConfigurePullingAgent(ob => ob.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(20)));
             });
+            silo.AddMqttStreams(Transports.Mqtt, streams =>
+            {
+                streams.ConfigureMqtt(ob => ob.Configure(o =>
+                {
+                    o.Server = "127.0.0.1";
+                    o.Port = mqttPort;
+                    o.UserName = MosquittoFixture.UserName;
+                    o.Password = MosquittoFixture.Password;
+                    o.MaxPayloadBytes = MosquittoFixture.MaxPacketSize - 4096;
+                }));
+                streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+                streams.ConfigurePullingAgent(ob => ob.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(20)));
+            });
             silo.AddDagger(o =>
             {
                 o.Transports.Add(Transports.Nats);
+                o.Transports.Add(Transports.Mqtt);
                 o.StateStorage = StorageName;
                 o.BalancePeriod = TimeSpan.Zero;
             });
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
-        Dagger = DaggerClient.ForGrainFactory(Cluster.Client, OperatorCatalog.FromLoadedAssemblies(), [Transports.Memory, Transports.Nats]);
+        Dagger = DaggerClient.ForGrainFactory(Cluster.Client, OperatorCatalog.FromLoadedAssemblies(), [Transports.Memory, Transports.Nats, Transports.Mqtt]);
     }
 
     public async Task DisposeAsync()
     {
         if (Cluster is not null) await Cluster.DisposeAsync();
         await Nats.DisposeAsync();
+        await Mosquitto.DisposeAsync();
         await Azurite.DisposeAsync();
     }
 }

@@ -19,7 +19,7 @@ public sealed class DurableRunTests(DurableCluster cluster)
     private static NodeStatus Node(DagStatus status, string id) => status.Nodes.Single(n => n.NodeId == id);
 
     /// <summary>range → scale ×3 → {sum, count}, every edge on NATS; the sum stays an integer far below 2^53, so it is exact.</summary>
-    private static DagSpec Chain(long count) => DurableCluster.OnNats(new DagBuilder().Defaults(batch: 100)
+    private static DagSpec Chain(long count, string transport = Transports.Nats) => DurableCluster.On(transport, new DagBuilder().Defaults(batch: 100)
         .Node("src", "range", new { count }).Node("x3", "scale", new { factor = 3 }).Node("sum", "sum").Node("count", "count")
         .Edge("src", "x3").Edge("x3", "sum").Edge("x3", "count").Build());
 
@@ -79,10 +79,12 @@ public sealed class DurableRunTests(DurableCluster cluster)
         Assert.Equal(before.StartedAt, after.StartedAt);
     }
 
-    [Fact]
-    public async Task Nodes_of_a_killed_silo_resume_on_the_other_from_their_checkpoints_with_every_element_exactly_once()
+    [Theory]
+    [InlineData(Transports.Nats)]
+    [InlineData(Transports.Mqtt)]
+    public async Task Nodes_of_a_killed_silo_resume_on_the_other_from_their_checkpoints_with_every_element_exactly_once(string transport)
     {
-        var run = await cluster.Dagger.SubmitAsync(Chain(Count));
+        var run = await cluster.Dagger.SubmitAsync(Chain(Count, transport));
         var status = await WaitForReceivedAsync(run, "sum", 20_000);
 
         // Kill a silo that runs nodes but not the DAG grain: its nodes must come back from their checkpoints.
