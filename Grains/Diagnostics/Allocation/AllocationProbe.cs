@@ -33,7 +33,9 @@ public sealed class AllocationProbe(OperatorCatalog catalog)
         SynchronizationContext.SetSynchronizationContext(context);
         var clock = Stopwatch.StartNew();
         var rounds = 0;
+        var windows = 0;
         var timeUp = false;
+        var results = new NodeAllocation?[nodes.Count];
         try
         {
             // Warm-up.
@@ -44,17 +46,32 @@ public sealed class AllocationProbe(OperatorCatalog catalog)
                 RunRound(nodes, context, measuring: false, cancellation);
                 rounds++;
             }
-            foreach (var node in nodes) node.StartMeasuring();
-            limit = options.RoundsPerCall * options.MeasuredCalls;
-            for (var r = 0; r < limit && !Reached(nodes, n => n.MeasuredCalls, options.MeasuredCalls); r++)
+            // A window that caught a one-off allocation the runtime made on this thread (seen now and then under load:
+            // a few KB in one call) is measured again; each node keeps its best window. A real per-element or
+            // per-batch allocation is over in every window.
+            for (var window = 1; window <= options.Windows; window++)
             {
-                if (clock.Elapsed >= options.TimeLimit && r > 0)
+                foreach (var node in nodes) node.StartMeasuring();
+                limit = options.RoundsPerCall * options.MeasuredCalls;
+                for (var r = 0; r < limit && !Reached(nodes, n => n.MeasuredCalls, options.MeasuredCalls); r++)
                 {
-                    timeUp = true;
-                    break;
+                    if (clock.Elapsed >= options.TimeLimit && r > 0)
+                    {
+                        timeUp = true;
+                        break;
+                    }
+                    RunRound(nodes, context, measuring: true, cancellation);
+                    rounds++;
                 }
-                RunRound(nodes, context, measuring: true, cancellation);
-                rounds++;
+                var allWithin = true;
+                for (var i = 0; i < nodes.Count; i++)
+                {
+                    var result = Result(nodes[i]);
+                    if (results[i] is not { } kept || Better(result, kept)) results[i] = result;
+                    if (results[i]!.Verdict == AllocationVerdict.Over) allWithin = false;
+                }
+                windows = window;
+                if (allWithin || timeUp) break;
             }
         }
         finally
@@ -62,9 +79,9 @@ public sealed class AllocationProbe(OperatorCatalog catalog)
             SynchronizationContext.SetSynchronizationContext(previous);
             foreach (var node in nodes) node.ReleaseAll();
         }
-        var results = new NodeAllocation[nodes.Count];
-        for (var i = 0; i < nodes.Count; i++) results[i] = Result(nodes[i]);
-        return new AllocationReport(spec.Name, results, options.WarmupCalls, options.MeasuredCalls, rounds, clock.Elapsed, timeUp);
+        var final = new NodeAllocation[nodes.Count];
+        for (var i = 0; i < nodes.Count; i++) final[i] = results[i] ?? throw new InvalidOperationException($"node '{nodes[i].Spec.Id}' was not measured");
+        return new AllocationReport(spec.Name, final, options.WarmupCalls, options.MeasuredCalls, windows, rounds, clock.Elapsed, timeUp);
     }
 
     private static void RunRound(List<ProbeNode> nodes, CallerThreadContext context, bool measuring, CancellationToken cancellation)
@@ -91,6 +108,14 @@ public sealed class AllocationProbe(OperatorCatalog catalog)
             if (calls(node) < target) return false;
         }
         return true;
+    }
+
+    /// <summary>A measured window over none, steady calls over start-up ones, then the least bytes over budget per call.</summary>
+    private static bool Better(NodeAllocation a, NodeAllocation b)
+    {
+        if (a.Calls == 0 || b.Calls == 0) return b.Calls == 0 && a.Calls > 0;
+        if (a.StartupIncluded != b.StartupIncluded) return !a.StartupIncluded;
+        return (a.Bytes - a.AllowedBytes) / a.Calls < (b.Bytes - b.AllowedBytes) / b.Calls;
     }
 
     private static NodeAllocation Result(ProbeNode node)

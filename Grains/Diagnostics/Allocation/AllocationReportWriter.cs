@@ -62,6 +62,8 @@ public static class AllocationReportWriter
             else if (n.Budget.Amortised && !n.StartupIncluded) writer.WriteLine($"{n.NodeId}: {n.Operator} keeps what it is given, so it is judged over its instance's whole life (batches = calls since it started)");
             else if (n.Calls < report.MeasuredCalls) writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{n.NodeId}: {n.Calls} of the {report.MeasuredCalls} calls asked for were measured"));
         }
+        if (report.Windows > 1)
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"measured in {report.Windows} windows (a node over budget is measured again; each keeps its best window)"));
         if (report.TimeLimitReached)
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stopped at the time limit after {report.Elapsed.TotalSeconds:F1} s ({report.Rounds} rounds)"));
     }
@@ -74,6 +76,7 @@ public static class AllocationReportWriter
         writer.WriteNumber("warmup_calls", report.WarmupCalls);
         writer.WriteNumber("measured_calls", report.MeasuredCalls);
         writer.WriteNumber("batch_object_bytes", report.BatchShellBytes);
+        writer.WriteNumber("windows", report.Windows);
         writer.WriteNumber("rounds", report.Rounds);
         writer.WriteNumber("seconds", Math.Round(report.Elapsed.TotalSeconds, 3));
         writer.WriteBoolean("time_limit_reached", report.TimeLimitReached);

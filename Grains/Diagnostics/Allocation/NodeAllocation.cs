@@ -67,6 +67,7 @@ public sealed record AllocationReport(
     IReadOnlyList<NodeAllocation> Nodes,
     int WarmupCalls,
     int MeasuredCalls,
+    int Windows,
     int Rounds,
     TimeSpan Elapsed,
     bool TimeLimitReached)

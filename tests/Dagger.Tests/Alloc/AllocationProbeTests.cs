@@ -22,6 +22,8 @@ public sealed class AllocationProbeTests
         Assert.True(garbage.Bytes > garbage.AllowedBytes, $"{garbage.Bytes} bytes measured, {garbage.AllowedBytes} allowed");
         Assert.Contains("OVER", AllocSpecs.Describe(report), StringComparison.Ordinal);
         Assert.Equal(AllocationVerdict.Ok, report["n0"].Verdict);
+        // Over in every window: measured again up to the limit, and still over.
+        Assert.Equal(AllocSpecs.Options.Windows, report.Windows);
     }
 
     [Fact]
