@@ -3,12 +3,18 @@ using Xunit;
 
 namespace Dagger.Orleans.Tests.Cli;
 
-/// <summary>Two silo processes configured with a real nats-server (Dagger:Nats) and mosquitto (Dagger:Mqtt), so specs may carry edges over both.</summary>
+/// <summary>
+/// Two silo processes configured with a real nats-server (Dagger:Nats) and mosquitto (Dagger:Mqtt), so specs may carry
+/// edges over both, and with their run state in Azurite (Dagger:State), so runs whose edges are all on the brokers
+/// survive a silo's death.
+/// </summary>
 public sealed class BrokerSiloProcessCluster : SiloProcessCluster
 {
     public NatsServerFixture Nats { get; } = new();
 
     public MosquittoFixture Mosquitto { get; } = new();
+
+    public AzuriteFixture Azurite { get; } = new();
 
     protected override IEnumerable<string> SiloSettings =>
     [
@@ -17,18 +23,21 @@ public sealed class BrokerSiloProcessCluster : SiloProcessCluster
         "--Dagger:Mqtt:Server=127.0.0.1", $"--Dagger:Mqtt:Port={Mosquitto.AuthenticatedPort}",
         $"--Dagger:Mqtt:UserName={MosquittoFixture.UserName}", $"--Dagger:Mqtt:Password={MosquittoFixture.Password}",
         $"--Dagger:Mqtt:MaxPayloadBytes={MosquittoFixture.MaxPacketSize - 4096}", $"--Dagger:Mqtt:TopicPrefix=dagger-cli-{Mosquitto.AuthenticatedPort}",
+        "--Dagger:State:Provider=azure", $"--Dagger:State:AzureStorage={Azurite.ConnectionString}",
     ];
 
     protected override async Task BeforeSilosAsync()
     {
         await Nats.InitializeAsync();
         await Mosquitto.InitializeAsync();
+        await Azurite.InitializeAsync();
     }
 
     protected override async Task AfterSilosAsync()
     {
         await Nats.DisposeAsync();
         await Mosquitto.DisposeAsync();
+        await Azurite.DisposeAsync();
     }
 }
 
@@ -69,5 +78,47 @@ public sealed class BrokerClusterProcessTests(CliFixture cli, BrokerSiloProcessC
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains(result.StderrLines, l => l.Contains("shm", StringComparison.Ordinal));
+    }
+
+    /// <summary>Every edge on a broker (nats and mqtt), so every node checkpoints and can resume elsewhere.</summary>
+    private const string BrokerEdges = """
+        { "name": "broker-edges", "defaults": { "batch": 500 },
+          "nodes": [ { "id": "src", "op": "range", "args": { "count": 400000 } },
+                     { "id": "a", "op": "scale", "args": { "factor": 2 } },
+                     { "id": "sum", "op": "sum" }, { "id": "count", "op": "count" } ],
+          "edges": [ { "from": "src", "to": "a", "transport": "nats" },
+                     { "from": "a", "to": "sum", "transport": "mqtt" },
+                     { "from": "a", "to": "count", "transport": "nats" } ] }
+        """;
+
+    [Fact]
+    public async Task A_dag_on_nats_and_mqtt_edges_survives_the_kill_of_a_silo_process_with_every_element_exactly_once()
+    {
+        var submit = await cli.RunAsync("submit", cli.WriteSpec("broker-edges.json", BrokerEdges), "--cluster", cluster.ClusterFile);
+        Assert.True(submit.ExitCode == 0, submit.ToString());
+        var dagId = submit.Stdout.Trim();
+        await WaitForAsync(dagId, status => status.GetProperty("stats").GetProperty("nodes").GetProperty("count").GetProperty("received").GetInt64() >= 20_000);
+
+        await cluster.KillSiloAsync(1);
+
+        var end = await WaitForAsync(dagId, status => status.GetProperty("status").GetString() is "Completed" or "Failed" or "Cancelled", TimeSpan.FromSeconds(150));
+        Assert.True(end.GetProperty("status").GetString() == "Completed", end.ToString());
+        var results = end.GetProperty("results");
+        Assert.Equal(400_000, results.GetProperty("count").GetInt64());
+        // Σ 2x for x < 400000 = 400000 · 399999.
+        Assert.Equal(400_000.0 * 399_999, results.GetProperty("sum").GetDouble());
+    }
+
+    /// <summary>Polls <c>dagger status</c> (the user's way) until <paramref name="done"/> holds, within a deadline.</summary>
+    private async Task<System.Text.Json.JsonElement> WaitForAsync(string dagId, Func<System.Text.Json.JsonElement, bool> done, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var status = await cli.RunAsync("status", dagId, "--cluster", cluster.ClusterFile);
+            if (status.ExitCode == 0 && done(status.Document())) return status.Document();
+            Assert.True(DateTime.UtcNow < deadline, $"not reached in time; last status: {status}");
+            await Task.Delay(250);
+        }
     }
 }

@@ -55,6 +55,16 @@ public class SiloProcessCluster : IAsyncLifetime
         }));
     }
 
+    /// <summary>The process id of silo <paramref name="index"/> (0: the primary).</summary>
+    public int SiloProcessId(int index) => _silos[index].Id;
+
+    /// <summary>SIGKILLs silo <paramref name="index"/> (a crash: nothing is handed over) and waits for it to be gone.</summary>
+    public async Task KillSiloAsync(int index)
+    {
+        using (var process = System.Diagnostics.Process.GetProcessById(_silos[index].Id)) process.Kill(entireProcessTree: true);
+        await _silos[index].WaitForExitAsync(TimeSpan.FromSeconds(30));
+    }
+
     public async Task DisposeAsync()
     {
         await StopSilosAsync();
