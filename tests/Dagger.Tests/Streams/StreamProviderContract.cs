@@ -77,7 +77,7 @@ public abstract class StreamProviderContract<TFixture>(TFixture fixture) : IClas
         Assert.Equal(Enumerable.Range(0, 20), recording.Arrivals.Select(e => e.Sequence));
     }
 
-    [Fact(Skip = "Flaky on the loaded 2-core CI machine: the producer grain's publish retries outlast the 30 s call timeout while the broker restarts (issue 3 notes). A broker kill under a running DAG is covered by Edges.NatsFaultTests and Edges.MqttFaultTests.")]
+    [Fact]
     public async Task Every_event_arrives_at_least_once_when_the_broker_is_killed_and_restarted_mid_stream()
     {
         var cluster = await DeployAsync();
@@ -221,9 +221,28 @@ public abstract class StreamProviderContract<TFixture>(TFixture fixture) : IClas
     private static IContractProducerGrain Producer(InProcessTestCluster cluster) =>
         cluster.Client.GetGrain<IContractProducerGrain>($"producer-{Guid.NewGuid():N}");
 
+    /// <summary>
+    /// Produces <paramref name="count"/> events in calls of <paramref name="chunk"/>. A call that times out (the
+    /// provider's publish retries can outlast the 30 s grain call timeout while a broker restarts on a loaded machine)
+    /// is made again, as a producer resends what it is not sure was sent: the contract is at-least-once delivery.
+    /// </summary>
     private static async Task ProduceInChunksAsync(IContractProducerGrain producer, string key, int count, int chunk, int first = 0)
     {
-        for (var i = first; i < count; i += chunk) await producer.ProduceAsync(Provider, key, i, Math.Min(chunk, count - i), 256);
+        for (var i = first; i < count; i += chunk)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await producer.ProduceAsync(Provider, key, i, Math.Min(chunk, count - i), 256);
+                    break;
+                }
+                catch (TimeoutException) when (attempt < 3)
+                {
+                    // Sent again below; duplicates are allowed (and counted once) by the assertions.
+                }
+            }
+        }
     }
 
     /// <summary>A key unique to the test, with the characters brokers do not allow raw in subjects and topics.</summary>
