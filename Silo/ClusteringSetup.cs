@@ -46,20 +46,7 @@ internal sealed class ClusteringSettings
             case LocalhostProvider:
                 break;
             case AzureProvider:
-                if (string.IsNullOrWhiteSpace(settings.AzureStorage))
-                {
-                    throw new InvalidOperationException(
-                        $"profile '{profile}': {Section}:Provider is '{AzureProvider}' but {Section}:AzureStorage is empty: give a storage connection string, e.g. UseDevelopmentStorage=true for Azurite");
-                }
-                try
-                {
-                    settings.TableServiceClient = new TableServiceClient(settings.AzureStorage);
-                }
-                catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
-                {
-                    // The connection string holds the account key: say what is wrong with it, never echo it.
-                    throw new InvalidOperationException($"profile '{profile}': {Section}:AzureStorage is not a storage connection string ({e.GetType().Name}: {e.Message})");
-                }
+                settings.TableServiceClient = StorageConnectionSetting.Parse(settings.AzureStorage, Section, AzureProvider, profile);
                 if (!IsTableName(settings.TableName))
                 {
                     throw new InvalidOperationException($"profile '{profile}': {Section}:TableName '{settings.TableName}' is not an Azure table name (3 to 63 letters and digits, starting with a letter)");

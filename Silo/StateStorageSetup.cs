@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Dagger.Orleans.Persistence.AzureStorage.Hosting;
 using Microsoft.Extensions.Configuration;
 
@@ -35,20 +34,7 @@ internal sealed class StateSettings
             case MemoryProvider:
                 break;
             case AzureProvider:
-                if (string.IsNullOrWhiteSpace(settings.AzureStorage))
-                {
-                    throw new InvalidOperationException(
-                        $"profile '{profile}': {Section}:Provider is '{AzureProvider}' but {Section}:AzureStorage is empty: give a storage connection string, e.g. UseDevelopmentStorage=true for Azurite");
-                }
-                try
-                {
-                    _ = new TableServiceClient(settings.AzureStorage);
-                }
-                catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
-                {
-                    // The connection string holds the account key: say what is wrong with it, never echo it.
-                    throw new InvalidOperationException($"profile '{profile}': {Section}:AzureStorage is not a storage connection string ({e.GetType().Name}: {e.Message})");
-                }
+                StorageConnectionSetting.Parse(settings.AzureStorage, Section, AzureProvider, profile);
                 break;
             default:
                 throw new InvalidOperationException($"profile '{profile}': {Section}:Provider '{settings.Provider}' is not one of {MemoryProvider}, {AzureProvider}");
