@@ -186,8 +186,10 @@ internal sealed partial class DagGrain(
         _nodes[status.NodeId] = status;
         if (resultJson is not null) _results[status.NodeId] = resultJson;
         EndIfAllStopped();
-        // The node forgets its checkpoint once this returns: its end (and its result) must be on record first.
-        return SaveAsync();
+        // A durable node forgets its checkpoint once this returns: its end (and its result) must be on record first.
+        // Other runs need their record only at the start and the end: a save per node's end would be quadratic in
+        // the DAG's size (the record holds every node).
+        return _state.IsTerminal() || AllNodesResumable() ? SaveAsync() : Task.CompletedTask;
     }
 
     /// <summary>The run ends once every node has finished or was cancelled; cancelled if any was, or the run was.</summary>

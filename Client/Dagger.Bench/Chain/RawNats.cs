@@ -31,10 +31,19 @@ public sealed class RawNats : IAsyncDisposable
     public static async Task<RawNats> ConnectAsync(string url, CancellationToken cancellationToken)
     {
         var connection = new NatsConnection(new NatsOpts { Url = url });
-        var js = new NatsJSContext(connection);
-        var prefix = "raw" + Guid.NewGuid().ToString("N")[..8];
-        await js.CreateStreamAsync(new StreamConfig(prefix, [prefix + ".>"]) { Storage = StreamConfigStorage.File, Retention = StreamConfigRetention.Workqueue }, cancellationToken);
-        return new RawNats(connection, js, prefix);
+        try
+        {
+            var js = new NatsJSContext(connection);
+            var prefix = "raw" + Guid.NewGuid().ToString("N")[..8];
+            await js.CreateStreamAsync(new StreamConfig(prefix, [prefix + ".>"]) { Storage = StreamConfigStorage.File, Retention = StreamConfigRetention.Workqueue }, cancellationToken);
+            return new RawNats(connection, js, prefix);
+        }
+        catch
+        {
+            // Close the connection before the caller hears why the stream could not be made.
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Sends <paramref name="messages"/> payloads of <paramref name="bytes"/> bytes through one hop; returns messages per second.</summary>

@@ -33,25 +33,25 @@ public sealed class LatencySection : IBenchSection
         var rows = new List<BenchRow>();
         var measured = new List<(string Transport, LatencyStats Dagger, LatencyStats Baseline)>();
 
-        await MeasureAsync(context, rows, measured, "memory", "Channel<T> hop", sizes, async ct =>
+        await MeasureAsync(context, rows, measured, "memory", "Channel<T> hop", sizes, async (owned, ct) =>
         {
-            var silo = await BenchSilo.StartAsync(ct);
-            return (silo, Transports.Memory, c => ChannelHopAsync(sizes, c), null);
+            var silo = owned.Add(await BenchSilo.StartAsync(ct));
+            return (silo, Transports.Memory, c => ChannelHopAsync(sizes, c));
         }, cancellationToken);
-        await MeasureAsync(context, rows, measured, "NATS", "raw NATS.Net JetStream", sizes, async ct =>
+        await MeasureAsync(context, rows, measured, "NATS", "raw NATS.Net JetStream", sizes, async (owned, ct) =>
         {
-            var broker = await BrokerProcess.StartNatsAsync(ct);
+            var broker = owned.Add(await BrokerProcess.StartNatsAsync(ct));
             var url = $"nats://127.0.0.1:{broker.Port}";
-            var raw = await RawNats.ConnectAsync(url, ct);
-            var silo = await BenchSilo.StartNatsAsync(url, ct);
-            return (silo, Transports.Nats, c => raw.LatencyAsync(sizes.Batches, Batch * sizeof(long), sizes.Interval, c), new Disposables(raw, broker));
+            var raw = owned.Add(await RawNats.ConnectAsync(url, ct));
+            var silo = owned.Add(await BenchSilo.StartNatsAsync(url, ct));
+            return (silo, Transports.Nats, c => raw.LatencyAsync(sizes.Batches, Batch * sizeof(long), sizes.Interval, c));
         }, cancellationToken);
-        await MeasureAsync(context, rows, measured, "MQTT", "raw MQTTnet QoS 1", sizes, async ct =>
+        await MeasureAsync(context, rows, measured, "MQTT", "raw MQTTnet QoS 1", sizes, async (owned, ct) =>
         {
-            var broker = await BrokerProcess.StartMosquittoAsync(ct);
-            var raw = await RawMqtt.ConnectAsync(broker.Port, ct);
-            var silo = await BenchSilo.StartMqttAsync(broker.Port, ct);
-            return (silo, Transports.Mqtt, c => raw.LatencyAsync(sizes.Batches, Batch * sizeof(long), sizes.Interval, c), new Disposables(raw, broker));
+            var broker = owned.Add(await BrokerProcess.StartMosquittoAsync(ct));
+            var raw = owned.Add(await RawMqtt.ConnectAsync(broker.Port, ct));
+            var silo = owned.Add(await BenchSilo.StartMqttAsync(broker.Port, ct));
+            return (silo, Transports.Mqtt, c => raw.LatencyAsync(sizes.Batches, Batch * sizeof(long), sizes.Interval, c));
         }, cancellationToken);
 
         context.Notes.Add($"Dagger: bench-stamp → scale × {Hops - 1} → bench-latency, {Hops} edges on the transport, batches of {Batch} int64 timestamps, "
@@ -72,41 +72,43 @@ public sealed class LatencySection : IBenchSection
         return rows;
     }
 
-    private sealed class Disposables(params IAsyncDisposable[] items) : IAsyncDisposable
+    /// <summary>What a case started (broker, clients, silo), stopped in reverse order however the case ends: no server outlives it.</summary>
+    private sealed class Owned : IAsyncDisposable
     {
+        private readonly Stack<IAsyncDisposable> _items = new();
+
+        public T Add<T>(T item) where T : IAsyncDisposable
+        {
+            _items.Push(item);
+            return item;
+        }
+
         public async ValueTask DisposeAsync()
         {
-            foreach (var item in items) await item.DisposeAsync();
+            while (_items.TryPop(out var item)) await item.DisposeAsync();
         }
     }
 
     private static async Task MeasureAsync(BenchContext context, List<BenchRow> rows, List<(string, LatencyStats, LatencyStats)> measured,
         string label, string baselineName, Sizes sizes,
-        Func<CancellationToken, Task<(BenchSilo Silo, string Transport, Func<CancellationToken, Task<LongHistogram>> Baseline, IAsyncDisposable? Extra)>> start,
+        Func<Owned, CancellationToken, Task<(BenchSilo Silo, string Transport, Func<CancellationToken, Task<LongHistogram>> Baseline)>> start,
         CancellationToken ct)
     {
         try
         {
-            var (silo, transport, baseline, extra) = await start(ct);
-            try
-            {
-                await DaggerAsync(silo.Client, transport, Math.Max(5, sizes.Batches / 5), sizes.Interval, ct);
-                var dagger = LatencyStats.From(await DaggerAsync(silo.Client, transport, sizes.Batches, sizes.Interval, ct), Hops);
-                await baseline(ct);
-                var raw = LatencyStats.From(await baseline(ct), 1);
-                context.Log.WriteLine($"  latency {label}: Dagger p50 {dagger.P50Micros:F0} µs/hop, p99 {dagger.P99Micros:F0}; {baselineName} p50 {raw.P50Micros:F0}, p99 {raw.P99Micros:F0}");
-                var caseName = $"{label} edges, {Hops} hops, batch {Batch}";
-                rows.Add(new BenchRow("latency", $"{caseName}: p50 per hop", "µs", dagger.P50Micros, baselineName, raw.P50Micros, HigherIsBetter: false));
-                rows.Add(new BenchRow("latency", $"{caseName}: p99 per hop", "µs", dagger.P99Micros, baselineName, raw.P99Micros, HigherIsBetter: false));
-                rows.Add(new BenchRow("latency", $"{caseName}: max per hop", "µs", dagger.MaxMicros, baselineName, raw.MaxMicros, HigherIsBetter: false,
-                    Note: $"{dagger.Count} batches measured"));
-                measured.Add((label, dagger, raw));
-            }
-            finally
-            {
-                await silo.DisposeAsync();
-                if (extra is not null) await extra.DisposeAsync();
-            }
+            await using var owned = new Owned();
+            var (silo, transport, baseline) = await start(owned, ct);
+            await DaggerAsync(silo.Client, transport, Math.Max(5, sizes.Batches / 5), sizes.Interval, ct);
+            var dagger = LatencyStats.From(await DaggerAsync(silo.Client, transport, sizes.Batches, sizes.Interval, ct), Hops);
+            await baseline(ct);
+            var raw = LatencyStats.From(await baseline(ct), 1);
+            context.Log.WriteLine($"  latency {label}: Dagger p50 {dagger.P50Micros:F0} µs/hop, p99 {dagger.P99Micros:F0}; {baselineName} p50 {raw.P50Micros:F0}, p99 {raw.P99Micros:F0}");
+            var caseName = $"{label} edges, {Hops} hops, batch {Batch}";
+            rows.Add(new BenchRow("latency", $"{caseName}: p50 per hop", "µs", dagger.P50Micros, baselineName, raw.P50Micros, HigherIsBetter: false));
+            rows.Add(new BenchRow("latency", $"{caseName}: p99 per hop", "µs", dagger.P99Micros, baselineName, raw.P99Micros, HigherIsBetter: false));
+            rows.Add(new BenchRow("latency", $"{caseName}: max per hop", "µs", dagger.MaxMicros, baselineName, raw.MaxMicros, HigherIsBetter: false,
+                Note: $"{dagger.Count} batches measured"));
+            measured.Add((label, dagger, raw));
         }
         catch (BenchmarkFailedException e)
         {

@@ -8,6 +8,8 @@ public static class NumberFormat
     public static string Value(double value, string unit)
     {
         if (double.IsNaN(value) || double.IsInfinity(value)) return "–";
+        // "13.0 k µs" reads badly: long latencies in milliseconds.
+        if (unit == "µs" && Math.Abs(value) >= 1000) return $"{Significant(value / 1000)} ms";
         var magnitude = Math.Abs(value);
         var (scaled, prefix) = magnitude switch
         {

@@ -42,6 +42,7 @@ public static class ReportWriter
         md.AppendLine(CultureInfo.InvariantCulture, $"- runtime: {m.Runtime}, {m.Gc}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- accelerator: {m.Accelerator}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- commit: {m.GitCommit}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- load average: {m.Load}; a load well above the core count means other work shared the machine and the numbers are noisier");
         md.AppendLine();
         md.AppendLine("Each row measures Dagger and its baseline side by side in the same process and run (warm-up, then repeated "
             + "measures; the median is shown). *ratio* is Dagger ÷ baseline for rates, baseline ÷ Dagger for latencies, so above 1 "

@@ -15,7 +15,8 @@ public sealed record MachineDescription(
     string Runtime,
     string Gc,
     string Accelerator,
-    string GitCommit)
+    string GitCommit,
+    string Load)
 {
     public static MachineDescription Detect() => new(
         ReadProcField("/proc/cpuinfo", "model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
@@ -25,7 +26,17 @@ public sealed record MachineDescription(
         RuntimeInformation.FrameworkDescription,
         $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC, {(GCSettings.LatencyMode == GCLatencyMode.Batch ? "non-concurrent" : "concurrent")}",
         DetectAccelerator(),
-        DetectGitCommit());
+        DetectGitCommit(),
+        DetectLoad());
+
+    /// <summary>The 1, 5 and 15 minute load averages when the run ended: on a shared machine, what else competed for the cores.</summary>
+    private static string DetectLoad()
+    {
+        const string path = "/proc/loadavg";
+        if (!File.Exists(path)) return "unknown";
+        var parts = File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length >= 3 ? $"{parts[0]} / {parts[1]} / {parts[2]} (1 / 5 / 15 min, at the end of the run, on {Environment.ProcessorCount} cores)" : "unknown";
+    }
 
     private static long RamBytes()
     {

@@ -43,3 +43,16 @@ public sealed class BenchRowTests
         Assert.True(new BenchRow("chain", "nats", "el/s", 0, "raw NATS", 100, Goal: 0.7).MissesGoal);
     }
 }
+
+public sealed class NumberFormatTests
+{
+    [Theory]
+    [InlineData(688_500_000, "el/s", "688 M el/s")]
+    [InlineData(11_056, "tasks/s", "11.1 k tasks/s")]
+    [InlineData(2804, "tasks/s", "2804 tasks/s")]
+    [InlineData(2.591, "µs", "2.59 µs")]
+    [InlineData(13_042, "µs", "13.0 ms")]
+    [InlineData(0.5, "", "0.5")]
+    public void Values_read_with_three_significant_figures_and_a_prefix(double value, string unit, string expected) =>
+        Assert.Equal(expected, Dagger.Orleans.Bench.Reporting.NumberFormat.Value(value, unit));
+}
