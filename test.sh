@@ -36,7 +36,7 @@ if [ ! -x infra/node_modules/.bin/azurite ]; then
     { apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; } || echo "test.sh: npm is missing and could not be installed: apt-get install -y nodejs npm" >&2
   fi
   echo "test.sh: installing Azurite (npm ci --prefix infra)" >&2
-  npm ci --prefix infra --no-audit --no-fund >/dev/null || {
+  npm ci --prefix infra --no-audit --no-fund --loglevel=error >/dev/null || {
     echo "test.sh: Azurite could not be installed: run 'npm ci --prefix infra'; the Azure storage and membership tests will fail until it is" >&2
   }
 fi
