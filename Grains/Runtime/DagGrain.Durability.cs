@@ -93,7 +93,7 @@ internal sealed partial class DagGrain
 
     public Task NodeLostAsync(string nodeId, string reason)
     {
-        if (_spec is null || _state.IsTerminal() || !_nodes.TryGetValue(nodeId, out var node) || node.State != NodeState.Running) return Task.CompletedTask;
+        if (_spec is null || _state.IsTerminal() || !_nodes.TryGetValue(nodeId, out var node) || !IsExpectedToRun(node)) return Task.CompletedTask;
         LogNodeLost(logger, DagId, nodeId, reason);
         // Not awaited: the node is still deactivating, and the call that starts it again waits for that.
         _ = ResumeNodesAsync([nodeId]);
@@ -107,12 +107,18 @@ internal sealed partial class DagGrain
             DeactivateOnIdle();
             return Task.FromResult(false);
         }
-        return Task.FromResult(!_state.IsTerminal() && _nodes.TryGetValue(nodeId, out var node) && node.State == NodeState.Running);
+        return Task.FromResult(!_state.IsTerminal() && _nodes.TryGetValue(nodeId, out var node) && IsExpectedToRun(node));
     }
+
+    /// <summary>
+    /// A node the run still counts on: running, or pending in a run that has not ended (a record read back may say
+    /// pending for nodes started after it was written; they are started again on recovery).
+    /// </summary>
+    private static bool IsExpectedToRun(NodeStatus node) => node.State is NodeState.Running or NodeState.Pending;
 
     public Task<NodePlan?> PlanToResumeAsync(string nodeId)
     {
-        if (_spec is null || _state.IsTerminal() || !_nodes.TryGetValue(nodeId, out var node) || node.State != NodeState.Running || !AllNodesResumable())
+        if (_spec is null || _state.IsTerminal() || !_nodes.TryGetValue(nodeId, out var node) || !IsExpectedToRun(node) || !AllNodesResumable())
             return Task.FromResult<NodePlan?>(null);
         return Task.FromResult<NodePlan?>(DagPlanner.Plan(DagId, _spec, _options.WindowFor(_spec.EffectiveBatch))[nodeId]);
     }

@@ -72,6 +72,9 @@ internal sealed partial class DagGrain(
         {
             await FailAsync($"starting the DAG failed: {e.Message}");
         }
+        // A run that can resume records its nodes as running (and where): a new activation of this grain then knows
+        // which nodes to expect work for.
+        if (!_state.IsTerminal() && AllNodesResumable()) await SaveAsync();
         return new SubmitResult { DagId = DagId };
     }
 

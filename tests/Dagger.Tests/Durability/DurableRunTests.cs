@@ -95,6 +95,22 @@ public sealed class DurableRunTests(DurableCluster cluster)
     }
 
     [Fact]
+    public async Task A_run_goes_on_when_the_silo_of_its_DAG_grain_is_killed_with_every_element_exactly_once()
+    {
+        var run = await cluster.Dagger.SubmitAsync(Chain(Count));
+        var status = await WaitForReceivedAsync(run, "sum", 20_000);
+
+        // The run's record is all the new DAG grain activation knows: it must still expect work for every node.
+        var victim = cluster.Cluster.Silos.Single(s => s.SiloAddress.ToString() == status.Silo);
+        await cluster.Cluster.KillSiloAsync(victim);
+
+        var end = await WaitForEndAsync(run, TimeSpan.FromSeconds(120));
+        AssertExact(end, Count);
+        Assert.NotEqual(victim.SiloAddress.ToString(), end.Silo);
+        await cluster.Cluster.StartAdditionalSiloAsync();
+    }
+
+    [Fact]
     public async Task A_run_with_memory_edges_interrupted_by_a_restart_fails_saying_why()
     {
         var spec = new DagBuilder().Defaults(batch: 100)
