@@ -29,8 +29,6 @@ public static class DaggerSiloBuilderExtensions
         builder.Services.AddSingleton<NodeLoad>();
         builder.Services.AddHostedService<AcceleratorStartup>();
 
-        // Runs and checkpoints live in memory unless the host names a persistent storage it registered.
-        if (declared.StateStorage is null) builder.AddMemoryGrainStorage(DaggerOptions.InMemoryStateStorage);
         builder.Services.AddOptions<DaggerOptions>();
         if (configure is not null) builder.Services.Configure(configure);
         builder.Services.AddSingleton(sp =>
@@ -45,7 +43,8 @@ public static class DaggerSiloBuilderExtensions
         builder.Services.AddSingleton<LocalDagDirectory>();
         builder.Services.AddSingleton<SiloDrain>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
-        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RunWakeUp>();
+        // Runs resume after a restart only from a persistent run-state storage.
+        if (declared.StateStorage is not null) builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RunWakeUp>();
         builder.AddPlacementDirector<NodePlacement, NodePlacementDirector>();
         return builder;
     }

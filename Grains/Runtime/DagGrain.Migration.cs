@@ -25,7 +25,7 @@ internal sealed partial class DagGrain : IGrainMigrationParticipant
             return;
         }
         // Not a move: the run may have a record (its earlier activation's silo died, or the cluster restarted).
-        if (await Record.ReadAsync() is { } record)
+        if (HasRecord && await Record.ReadAsync() is { } record)
         {
             Restore(record);
             LogDagRestored(logger, DagId, _state);

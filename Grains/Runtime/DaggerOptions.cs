@@ -66,18 +66,12 @@ public sealed class DaggerOptions
     public int BalanceThreshold { get; set; } = 2;
 
     /// <summary>
-    /// The grain storage that keeps runs (spec, state, node progress, results) and durable nodes' checkpoints, so a
-    /// run outlives the silos that ran it. Null (the default): an in-memory storage that <c>AddDagger</c> adds,
-    /// which lives as long as the cluster does. A cluster that must survive a restart names a persistent storage it
-    /// registered itself (e.g. <c>AddAzureTableGrainStorage("dagger", ...)</c>). Read when <c>AddDagger</c> runs.
+    /// The grain storage that keeps runs (spec, state, node progress, results), durable nodes' checkpoints and the run
+    /// registry, so a run outlives the silos that ran it: the name of a persistent storage the host registered (e.g.
+    /// <c>AddAzureTableGrainStorage("dagger", ...)</c>). Null (the default): runs live in their DAG grain's memory only;
+    /// a full restart, or the death of the DAG grain's silo, loses them, and no node resumes from a checkpoint.
     /// </summary>
     public string? StateStorage { get; set; }
-
-    /// <summary>The name of the grain storage in use: <see cref="StateStorage"/>, or the in-memory one.</summary>
-    public string StateStorageName => StateStorage ?? InMemoryStateStorage;
-
-    /// <summary>The name of the in-memory run-state storage <c>AddDagger</c> adds when <see cref="StateStorage"/> is null.</summary>
-    public const string InMemoryStateStorage = "dagger.memory";
 
     /// <summary>Paths of extra assemblies with user operators, loaded at silo start.</summary>
     public List<string> OperatorAssemblies { get; } = [];

@@ -40,7 +40,7 @@ internal sealed partial class NodeGrain
         && plan.Outputs.All(e => e.Transport != Spec.Transports.Memory);
 
     private DurableRecord<NodeSnapshot> CheckpointRecord => _checkpoint ??= new DurableRecord<NodeSnapshot>(
-        ServiceProvider.GetRequiredKeyedService<IGrainStorage>(options.Value.StateStorageName), options.Value.StateStorageName,
+        ServiceProvider.GetRequiredKeyedService<IGrainStorage>(options.Value.StateStorage!), options.Value.StateStorage!,
         ServiceProvider.GetRequiredService<Serializer>(), CheckpointStateName, this.GetGrainId());
 
     public async Task<SiloAddress> ResumeAsync(NodePlan plan)

@@ -30,7 +30,8 @@ internal sealed partial class RunRegistryGrain(IOptions<DaggerOptions> options, 
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var storageName = options.Value.StateStorageName;
+        // Only resumable runs register, and a run is resumable only with a persistent storage.
+        var storageName = options.Value.StateStorage ?? throw new InvalidOperationException("the run registry needs DaggerOptions.StateStorage: a persistent grain storage");
         _record = new DurableRecord<RunList>(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(storageName), storageName,
             ServiceProvider.GetRequiredService<Serializer>(), "list", this.GetGrainId());
         _runs = await _record.ReadAsync() ?? new RunList();
