@@ -76,6 +76,9 @@ public sealed class CliProcess : IDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>True once the process has ended (exited, or was killed).</summary>
+    public bool HasExited => _process.HasExited;
+
     public static CliProcess Start(string dll, string workingDirectory, params string[] args) => new(dll, workingDirectory, args);
 
     /// <summary>Waits for a stderr line, at index <paramref name="from"/> or later, that <paramref name="match"/> accepts; returns its index.</summary>

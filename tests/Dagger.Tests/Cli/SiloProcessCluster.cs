@@ -75,7 +75,8 @@ public class SiloProcessCluster : IAsyncLifetime
     {
         foreach (var silo in _silos)
         {
-            await silo.InterruptAsync();
+            // A silo a test killed is gone already.
+            if (!silo.HasExited) await silo.InterruptAsync();
         }
         foreach (var silo in _silos)
         {
