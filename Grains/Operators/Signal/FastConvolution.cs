@@ -37,10 +37,7 @@ public sealed class FastConvolution
     public float[] Spectrum(int fftLength, string what)
     {
         if (_spectrum.Length == 2 * fftLength) return _spectrum;
-        var spectrum = new float[2 * fftLength];
-        _taps.CopyTo(spectrum, 0);
-        FftPlan.For(fftLength, what).Transform(spectrum, inverse: false);
-        return _spectrum = spectrum;
+        return _spectrum = SpectralFilter.SpectrumOf(_taps, fftLength, conjugate: false, what);
     }
 
     /// <summary>Filters one vector <paramref name="x"/> (N samples) into <paramref name="y"/> (N+K−1 samples) with FFTs of <paramref name="fftLength"/>.</summary>
@@ -48,20 +45,6 @@ public sealed class FastConvolution
     {
         var outLength = x.Length / 2 + TapCount - 1;
         if (y.Length != 2 * outLength) throw new ArgumentException($"{what}: the full convolution of {x.Length / 2} and {TapCount} samples has {outLength} samples, not {y.Length / 2}", nameof(y));
-        var plan = FftPlan.For(fftLength, what);
-        var spectrum = Spectrum(fftLength, what);
-        if (_work.Length != 2 * fftLength) _work = new float[2 * fftLength];
-        var work = _work.AsSpan();
-        x.CopyTo(work);
-        work[x.Length..].Clear();
-        plan.Transform(work, inverse: false);
-        for (var k = 0; k < work.Length; k += 2)
-        {
-            var (ar, ai, br, bi) = (work[k], work[k + 1], spectrum[k], spectrum[k + 1]);
-            work[k] = ar * br - ai * bi;
-            work[k + 1] = ar * bi + ai * br;
-        }
-        plan.Transform(work, inverse: true);
-        work[..y.Length].CopyTo(y);
+        SpectralFilter.Apply(x, y, Spectrum(fftLength, what), fftLength, ref _work, what);
     }
 }

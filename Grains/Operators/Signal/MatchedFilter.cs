@@ -29,31 +29,13 @@ public sealed class MatchedFilter
     public float[] ConjugateSpectrum(int fftLength, string what)
     {
         if (_spectrum.Length == 2 * fftLength) return _spectrum;
-        var spectrum = new float[2 * fftLength];
-        _chirp.CopyTo(spectrum, 0);
-        FftPlan.For(fftLength, what).Transform(spectrum, inverse: false);
-        for (var k = 1; k < spectrum.Length; k += 2) spectrum[k] = -spectrum[k];
-        return _spectrum = spectrum;
+        return _spectrum = SpectralFilter.SpectrumOf(_chirp, fftLength, conjugate: true, what);
     }
 
     /// <summary>The CPU reference: compresses one pulse <paramref name="x"/> into <paramref name="y"/> (same length).</summary>
     public void Compress(ReadOnlySpan<float> x, Span<float> y, string what)
     {
         var fftLength = FftLength(x.Length / 2);
-        var plan = FftPlan.For(fftLength, what);
-        var spectrum = ConjugateSpectrum(fftLength, what);
-        if (_work.Length != 2 * fftLength) _work = new float[2 * fftLength];
-        var work = _work.AsSpan();
-        x.CopyTo(work);
-        work[x.Length..].Clear();
-        plan.Transform(work, inverse: false);
-        for (var k = 0; k < work.Length; k += 2)
-        {
-            var (ar, ai, br, bi) = (work[k], work[k + 1], spectrum[k], spectrum[k + 1]);
-            work[k] = ar * br - ai * bi;
-            work[k + 1] = ar * bi + ai * br;
-        }
-        plan.Transform(work, inverse: true);
-        work[..y.Length].CopyTo(y);
+        SpectralFilter.Apply(x, y, ConjugateSpectrum(fftLength, what), fftLength, ref _work, what);
     }
 }
