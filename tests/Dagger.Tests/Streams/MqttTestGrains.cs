@@ -50,102 +50,19 @@ public static class MqttTestStreams
 }
 
 /// <summary>What a test's consumer received (the test cluster runs in this process), with a bounded wait for "n distinct events arrived".</summary>
-public sealed class MqttReceivedLog
+public sealed class MqttReceivedLog : ArrivalLog<MqttTestEvent>
 {
     private static readonly ConcurrentDictionary<string, MqttReceivedLog> Logs = new();
-    private readonly Lock _lock = new();
-    private readonly List<MqttTestEvent> _events = [];
-    private readonly HashSet<int> _distinct = [];
-    private readonly HashSet<string> _silos = [];
-    private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
 
     public static MqttReceivedLog For(string streamKey) => Logs.GetOrAdd(streamKey, _ => new MqttReceivedLog());
 
-    public void Add(MqttTestEvent item, string silo)
-    {
-        lock (_lock)
-        {
-            _events.Add(item);
-            _distinct.Add(item.Sequence);
-            _silos.Add(silo);
-            for (var i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (_distinct.Count < _waiters[i].Count) continue;
-                _waiters[i].Reached.TrySetResult();
-                _waiters.RemoveAt(i);
-            }
-        }
-    }
+    public void Add(MqttTestEvent item, string silo) => Note(item, item.Sequence, silo);
 
-    public IReadOnlyList<MqttTestEvent> Events
-    {
-        get
-        {
-            lock (_lock) return [.. _events];
-        }
-    }
+    public IReadOnlyList<MqttTestEvent> Events => ArrivedEvents;
 
-    public override string ToString()
-    {
-        lock (_lock) return $"{_events.Count} event(s) received, {_distinct.Count} distinct, on {string.Join(", ", _silos)}";
-    }
+    public IReadOnlyList<int> Sequences => [.. ArrivedEvents.Select(e => e.Sequence)];
 
-    public IReadOnlyList<int> Sequences
-    {
-        get
-        {
-            lock (_lock) return _events.ConvertAll(e => e.Sequence);
-        }
-    }
+    public IReadOnlyCollection<string> Silos => [.. BySilo.Keys];
 
-    public int DistinctCount
-    {
-        get
-        {
-            lock (_lock) return _distinct.Count;
-        }
-    }
-
-    public IReadOnlySet<string> Silos
-    {
-        get
-        {
-            lock (_lock) return new HashSet<string>(_silos);
-        }
-    }
-
-    /// <summary>Waits until <paramref name="count"/> distinct sequence numbers arrived; fails saying which are missing.</summary>
-    public async Task WaitForDistinctAsync(int count, TimeSpan timeout)
-    {
-        Task reached;
-        lock (_lock)
-        {
-            if (_distinct.Count >= count) return;
-            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((count, waiter));
-            reached = waiter.Task;
-        }
-
-        try
-        {
-            await reached.WaitAsync(timeout);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"{DistinctCount} of {count} distinct events arrived within {timeout.TotalSeconds:0.#} s; missing: {Missing(count)}");
-        }
-    }
-
-    private string Missing(int count)
-    {
-        lock (_lock)
-        {
-            var missing = new List<int>();
-            for (var i = 0; i < count && missing.Count < 20; i++)
-            {
-                if (!_distinct.Contains(i)) missing.Add(i);
-            }
-            return string.Join(", ", missing) + (missing.Count == 20 ? ", …" : "");
-        }
-    }
+    public override string ToString() => Describe(0);
 }

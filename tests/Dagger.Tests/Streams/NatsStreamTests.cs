@@ -12,6 +12,9 @@ namespace Dagger.Orleans.Tests.Streams;
 /// <summary>The provider contract on a real nats-server (JetStream, file storage, user/password auth).</summary>
 public sealed class NatsStreamTests(NatsStreamFixture fixture) : StreamProviderContract<NatsStreamFixture>(fixture)
 {
+    [Fact]
+    public Task Every_event_arrives_at_least_once_when_the_broker_is_killed_and_restarted_mid_stream() => EveryEventArrivesWhenTheBrokerIsKilledAsync();
+
     protected override async Task<string> DescribeBrokerAsync()
     {
         await using var connection = new NatsConnection(new NatsOpts
