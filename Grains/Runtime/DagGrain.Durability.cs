@@ -63,7 +63,7 @@ internal sealed partial class DagGrain
         var spec = _spec!;
         // Most runs have a memory edge, or no persistent storage: they answer without planning or creating anything.
         if (_options.StateStorage is null || spec.Edges.Any(e => spec.TransportOf(e) == Spec.Transports.Memory)) return false;
-        var plans = DagPlanner.Plan(DagId, spec, _options.WindowFor(spec.EffectiveBatch));
+        var plans = Plans;
         foreach (var node in spec.Nodes)
         {
             var op = catalog.Create(node.Op, node.ArgsJson);
@@ -126,7 +126,7 @@ internal sealed partial class DagGrain
     {
         if (_spec is null || _state.IsTerminal() || !_nodes.TryGetValue(nodeId, out var node) || !IsExpectedToRun(node) || !AllNodesResumable())
             return Task.FromResult<NodePlan?>(null);
-        return Task.FromResult<NodePlan?>(DagPlanner.Plan(DagId, _spec, _options.WindowFor(_spec.EffectiveBatch))[nodeId]);
+        return Task.FromResult<NodePlan?>(Plans[nodeId]);
     }
 
     /// <summary>After the run's record was read by a new activation: take the run up once this activation is running.</summary>
@@ -148,7 +148,7 @@ internal sealed partial class DagGrain
     private async Task RecoverAsync()
     {
         if (_state.IsTerminal()) return;
-        var unfinished = _nodes.Values.Where(n => n.State is NodeState.Running or NodeState.Pending).Select(n => n.NodeId).ToList();
+        var unfinished = _nodes.Values.Where(IsExpectedToRun).Select(n => n.NodeId).ToList();
         if (AllNodesResumable())
         {
             _registered = true;
@@ -175,8 +175,8 @@ internal sealed partial class DagGrain
 
     private async Task ResumeNodesAsync(List<string> nodeIds)
     {
-        var plans = DagPlanner.Plan(DagId, _spec!, _options.WindowFor(_spec!.EffectiveBatch));
-        var position = DagPlanner.TopologicalOrder(_spec).Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
+        var plans = Plans;
+        var position = DagPlanner.TopologicalOrder(_spec!).Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
         _awaitingResume.UnionWith(nodeIds);
         foreach (var nodeId in nodeIds)
         {
@@ -185,7 +185,7 @@ internal sealed partial class DagGrain
             {
                 LogResuming(logger, DagId, nodeId, _nodeSilos.TryGetValue(nodeId, out var silo) ? silo.ToString() : "none");
                 if (_nodes[nodeId].State == NodeState.Pending) _nodes[nodeId] = _nodes[nodeId] with { State = NodeState.Running };
-                _nodeSilos[nodeId] = await WithPlacement(plans[nodeId], position[nodeId], _spec.Nodes.Count, static (node, plan) => node.ResumeAsync(plan));
+                _nodeSilos[nodeId] = await WithPlacement(plans[nodeId], position[nodeId], _spec!.Nodes.Count, static (node, plan) => node.ResumeAsync(plan));
                 _awaitingResume.Remove(nodeId);
             }
             catch (Exception e) when (e is OrleansException or TimeoutException)

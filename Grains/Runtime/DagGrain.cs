@@ -32,6 +32,11 @@ internal sealed partial class DagGrain(
 
     private string DagId => this.GetPrimaryKeyString();
 
+    // The run's node plans: fixed once the spec is (submitted or restored), and wanted again to start or resume nodes.
+    private IReadOnlyDictionary<string, NodePlan>? _plans;
+
+    private IReadOnlyDictionary<string, NodePlan> Plans => _plans ??= DagPlanner.Plan(DagId, _spec!, _options.WindowFor(_spec!.EffectiveBatch));
+
     public async Task<SubmitResult> SubmitAsync(DagSpec spec)
     {
         if (_spec is not null)
@@ -56,7 +61,7 @@ internal sealed partial class DagGrain(
         await SaveAsync();
         if (_state.IsTerminal()) return new SubmitResult { DagId = DagId };
 
-        var plans = DagPlanner.Plan(DagId, spec, _options.WindowFor(spec.EffectiveBatch));
+        var plans = Plans;
         var position = DagPlanner.TopologicalOrder(spec).Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
         // A node whose silo dies takes what its memory edges held with it: watch for that, and fail the run.
         StartSiloWatch();
