@@ -50,10 +50,6 @@ internal static class DagPlanner
         return spec.Nodes.GroupBy(n => level[n.Id]).OrderBy(g => g.Key).Select(g => g.Select(n => n.Id).ToList()).ToList();
     }
 
-    /// <summary>
-    /// The nodes in an order where every producer comes before its consumers: depth first from each source, so a
-    /// chain's nodes stand next to each other (placement cuts this order into per-silo blocks).
-    /// </summary>
     /// <summary><paramref name="nodeId"/> and every node that depends on it, directly or through others.</summary>
     public static HashSet<string> Downstream(DagSpec spec, string nodeId)
     {
@@ -70,6 +66,10 @@ internal static class DagPlanner
         return found;
     }
 
+    /// <summary>
+    /// The nodes in an order where every producer comes before its consumers: depth first from each source, so a
+    /// chain's nodes stand next to each other (placement cuts this order into per-silo blocks).
+    /// </summary>
     public static List<string> TopologicalOrder(DagSpec spec)
     {
         var consumers = spec.Edges.GroupBy(e => e.From).ToDictionary(g => g.Key, g => g.Select(e => e.To).ToList(), StringComparer.Ordinal);

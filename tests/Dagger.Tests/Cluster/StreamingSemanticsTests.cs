@@ -112,6 +112,8 @@ public sealed class StreamingSemanticsTests(TwoSiloCluster cluster)
         Assert.Equal(DagState.Completed, status.State);
         Assert.Equal("10", status.Results["out"]);
         Assert.Equal(2, status.Nodes.Where(n => n.NodeId.StartsWith("task")).Select(n => n.Silo).Distinct().Count());
-        Assert.True(status.Seconds < 3, $"ten 1 s tasks took {status.Seconds:F2} s: they did not run in parallel");
+        // Ten in sequence take 10 s, and five on each silo in sequence 5 s: under 4.5 s they overlapped on each silo,
+        // with room for a loaded 2-core machine.
+        Assert.True(status.Seconds < 4.5, $"ten 1 s tasks took {status.Seconds:F2} s: they did not run in parallel");
     }
 }
