@@ -85,7 +85,8 @@ def summary(folder, rerun_folder, status):
 
 if __name__ == "__main__":
     if sys.argv[1] == "failed":
-        print("\n".join(failed_methods(sys.argv[2])))
+        for method in failed_methods(sys.argv[2]):
+            print(method)
     elif sys.argv[1] == "summary":
         sys.exit(summary(sys.argv[2], sys.argv[3], int(sys.argv[4])))
     else:
