@@ -10,7 +10,8 @@ public sealed class DagRun(string id, IDagGrain grain)
     /// <summary>Raised with a fresh status at least every progress interval while <see cref="WaitAsync"/> runs.</summary>
     public event Action<DagStatus>? Progress;
 
-    public Task<DagStatus> GetStatusAsync() => grain.GetStatusAsync();
+    /// <summary>The run's status now; asked again through another gateway when the client's gateway silo dies.</summary>
+    public Task<DagStatus> GetStatusAsync() => GatewayRetry.ReadAsync(grain.GetStatusAsync);
 
     /// <summary>Waits until the run has ended and returns its final status. Cancelling <paramref name="cancellation"/> stops waiting, not the run.</summary>
     public async Task<DagStatus> WaitAsync(TimeSpan? progressInterval = null, CancellationToken cancellation = default)
@@ -19,7 +20,7 @@ public sealed class DagRun(string id, IDagGrain grain)
         while (true)
         {
             cancellation.ThrowIfCancellationRequested();
-            var status = await grain.WaitAsync(interval).WaitAsync(cancellation);
+            var status = await GatewayRetry.ReadAsync(() => grain.WaitAsync(interval), cancellation).WaitAsync(cancellation);
             Progress?.Invoke(status);
             if (status.State.IsTerminal()) return status;
         }

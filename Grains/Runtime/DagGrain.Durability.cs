@@ -20,6 +20,8 @@ internal sealed partial class DagGrain
     private const string RecordStateName = "run";
     private DurableRecord<DagSnapshot>? _record;
     private readonly HashSet<string> _resuming = new(StringComparer.Ordinal);
+    // Nodes lost again while a resume of theirs was out: resumed once more when it returns.
+    private readonly HashSet<string> _resumeAgain = new(StringComparer.Ordinal);
     // Nodes lost and not yet running again: a status query must not reach (and so keep re-creating) their activation meanwhile.
     private readonly HashSet<string> _awaitingResume = new(StringComparer.Ordinal);
     private bool _registered;
@@ -180,23 +182,44 @@ internal sealed partial class DagGrain
         _awaitingResume.UnionWith(nodeIds);
         foreach (var nodeId in nodeIds)
         {
-            if (!_resuming.Add(nodeId)) continue;
+            if (!_resuming.Add(nodeId))
+            {
+                // A resume of this node is out (the activation it started may be the one that was just lost: one
+                // asked to deactivate before the resume reached it runs, then goes): start it once more after that.
+                _resumeAgain.Add(nodeId);
+                continue;
+            }
             try
             {
-                LogResuming(logger, DagId, nodeId, _nodeSilos.TryGetValue(nodeId, out var silo) ? silo.ToString() : "none");
-                if (_nodes[nodeId].State == NodeState.Pending) _nodes[nodeId] = _nodes[nodeId] with { State = NodeState.Running };
-                _nodeSilos[nodeId] = await WithPlacement(plans[nodeId], position[nodeId], _spec!.Nodes.Count, static (node, plan) => node.ResumeAsync(plan));
-                _awaitingResume.Remove(nodeId);
-            }
-            catch (Exception e) when (e is OrleansException or TimeoutException)
-            {
-                // Its old silo may still be in the directory for a moment: the next silo-watch tick tries again.
-                LogResumeFailed(logger, e, DagId, nodeId);
+                do
+                {
+                    if (_state.IsTerminal() || !IsExpectedToRun(_nodes[nodeId])) break;
+                    await ResumeNodeAsync(plans[nodeId], position[nodeId]);
+                }
+                while (_resumeAgain.Remove(nodeId));
             }
             finally
             {
                 _resuming.Remove(nodeId);
+                _resumeAgain.Remove(nodeId);
             }
+        }
+    }
+
+    private async Task ResumeNodeAsync(NodePlan plan, int position)
+    {
+        var nodeId = plan.NodeId;
+        try
+        {
+            LogResuming(logger, DagId, nodeId, _nodeSilos.TryGetValue(nodeId, out var silo) ? silo.ToString() : "none");
+            if (_nodes[nodeId].State == NodeState.Pending) _nodes[nodeId] = _nodes[nodeId] with { State = NodeState.Running };
+            _nodeSilos[nodeId] = await WithPlacement(plan, position, _spec!.Nodes.Count, static (node, plan) => node.ResumeAsync(plan));
+            _awaitingResume.Remove(nodeId);
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            // Its old silo may still be in the directory for a moment: the next silo-watch tick tries again.
+            LogResumeFailed(logger, e, DagId, nodeId);
         }
     }
 

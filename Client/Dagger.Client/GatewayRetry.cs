@@ -1,0 +1,34 @@
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
+
+namespace Dagger.Orleans.Client;
+
+/// <summary>
+/// Reads of a run (status, waiting for its end) ride out the loss of the gateway the client was talking to: the
+/// silo died, the client moves to another gateway, and asking again is harmless because a read changes nothing.
+/// Bounded: after <see cref="Attempts"/> tries the last error goes to the caller.
+/// </summary>
+internal static class GatewayRetry
+{
+    public const int Attempts = 20;
+    private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(500);
+
+    public static async Task<T> ReadAsync<T>(Func<Task<T>> read, CancellationToken cancellation = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await read();
+            }
+            catch (Exception e) when (attempt < Attempts && IsGatewayLost(e))
+            {
+                await Task.Delay(Pause, cancellation);
+            }
+        }
+    }
+
+    /// <summary>The call never reached a live silo (its gateway or the silo it was routed to is gone).</summary>
+    private static bool IsGatewayLost(Exception e) => e is ConnectionFailedException or SiloUnavailableException
+        || e is OrleansMessageRejectionException { InnerException: ConnectionFailedException or SiloUnavailableException };
+}
