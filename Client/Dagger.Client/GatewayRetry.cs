@@ -11,9 +11,9 @@ namespace Dagger.Orleans.Client;
 internal static class GatewayRetry
 {
     public const int Attempts = 20;
-    private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan DefaultPause = TimeSpan.FromMilliseconds(500);
 
-    public static async Task<T> ReadAsync<T>(Func<Task<T>> read, CancellationToken cancellation = default)
+    public static async Task<T> ReadAsync<T>(Func<Task<T>> read, CancellationToken cancellation = default, TimeSpan? pause = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -23,7 +23,7 @@ internal static class GatewayRetry
             }
             catch (Exception e) when (attempt < Attempts && IsGatewayLost(e))
             {
-                await Task.Delay(Pause, cancellation);
+                await Task.Delay(pause ?? DefaultPause, cancellation);
             }
         }
     }
