@@ -142,6 +142,9 @@ internal sealed partial class DagGrain(
                 // never-started activation): keep the final word.
                 if (_nodes[running[i]].State == NodeState.Running && live[i].State == NodeState.Running) _nodes[running[i]] = live[i];
             }
+            // The run may have ended while the nodes were asked (a node failed, a cancel came in): its answer then
+            // waits, as above, until the nodes have stopped, or it would say "failed" with nodes still running.
+            if (_state.IsTerminal()) await _ended.Task;
         }
         return Snapshot();
     }
