@@ -56,7 +56,7 @@ public sealed class MigrationTests(TwoSiloCluster cluster)
         Assert.Equal(n, Node(status, "sum").Received);
     }
 
-    [Fact(Skip = "Hangs now and then in full runs (a lockstep node moved with a half-used batch): under investigation, see the issue 6 notes. Moves of every other kind of node are tested.")]
+    [Fact(Timeout = 120_000)] // a hang (seen once, in a full run, before the run-status fixes of session 4) becomes a failure with its message
     public async Task A_lockstep_node_moves_half_way_through_its_batches_and_pairs_stay_aligned()
     {
         // Batches of different sizes on the two inputs, so the pause finds one input half used.
