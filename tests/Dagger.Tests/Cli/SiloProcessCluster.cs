@@ -19,6 +19,9 @@ public class SiloProcessCluster : IAsyncLifetime
     /// <summary>Settings every silo process gets besides its ports (e.g. a broker for nats edges).</summary>
     protected virtual IEnumerable<string> SiloSettings => [];
 
+    /// <summary>Settings for silo <paramref name="index"/> alone (0: the primary), after <see cref="SiloSettings"/>.</summary>
+    protected virtual IEnumerable<string> SiloSettingsOf(int index) => [];
+
     /// <summary>Starts what the silos need before they start (a broker).</summary>
     protected virtual Task BeforeSilosAsync() => Task.CompletedTask;
 
@@ -34,16 +37,17 @@ public class SiloProcessCluster : IAsyncLifetime
 
         var clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
         var ports = Enumerable.Range(0, 4).Select(_ => FreeTcpPort()).ToArray();
-        string[] Args(int silo, int gateway, int? primary) =>
+        string[] Args(int index, int silo, int gateway, int? primary) =>
         [
             $"--Dagger:Silo:SiloPort={silo}", $"--Dagger:Silo:GatewayPort={gateway}", $"--Dagger:Silo:ClusterId={clusterId}",
             .. primary is { } p ? new[] { $"--Dagger:Silo:PrimarySiloPort={p}" } : [],
             "--Logging:LogLevel:Default=Warning",
             .. SiloSettings,
+            .. SiloSettingsOf(index),
         ];
-        _silos.Add(CliProcess.Start(dll, siloDir, Args(ports[0], ports[1], null)));
+        _silos.Add(CliProcess.Start(dll, siloDir, Args(0, ports[0], ports[1], null)));
         await _silos[0].WaitForStderrLineAsync(l => l.StartsWith("dagger silo ready", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
-        _silos.Add(CliProcess.Start(dll, siloDir, Args(ports[2], ports[3], ports[0])));
+        _silos.Add(CliProcess.Start(dll, siloDir, Args(1, ports[2], ports[3], ports[0])));
         await _silos[1].WaitForStderrLineAsync(l => l.StartsWith("dagger silo ready", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
 
         ClusterFile = Path.Combine(Path.GetTempPath(), $"dagger-{clusterId}.json");

@@ -14,13 +14,9 @@ namespace Dagger.Orleans.Tests.Signal;
 /// </summary>
 public sealed class FdFirTests(ITestOutputHelper log)
 {
-    private const double Epsilon = 1.19e-7;
+    private const double Epsilon = HpecFirSets.Epsilon;
 
-    public static TheoryData<int, int, int> Sets => new()
-    {
-        { 64, 4096, 128 }, // set 1
-        { 20, 1024, 12 },  // set 2
-    };
+    public static TheoryData<int, int, int> Sets => HpecFirSets.Sets;
 
     [Theory]
     [MemberData(nameof(Sets))]
@@ -125,8 +121,7 @@ public sealed class FdFirTests(ITestOutputHelper log)
         for (var i = 0; i < small.Length; i++) Assert.True(Math.Abs(small[i] - large[i]) < 1e-5, $"value {i}: F=64 {small[i]}, F=256 {large[i]}");
     }
 
-    private static (float[] Inputs, float[] Taps) Bank(int m, int n, int k) =>
-        (SignalData.RandomComplex(m * n, seed: 1000 + m), SignalData.RandomComplex(m * k, seed: 2000 + m));
+    private static (float[] Inputs, float[] Taps) Bank(int m, int n, int k) => HpecFirSets.Bank(m, n, k);
 
     /// <summary>HPEC's FDFIR check: max over outputs of |component − reference| / |reference| (reference exactly 0: the absolute value).</summary>
     private static double WorstComponentError(ReadOnlySpan<float> y, ReadOnlySpan<double> reference)

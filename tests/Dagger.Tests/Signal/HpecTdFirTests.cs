@@ -13,13 +13,9 @@ namespace Dagger.Orleans.Tests.Signal;
 /// </summary>
 public sealed class HpecTdFirTests(ITestOutputHelper log)
 {
-    private const double Epsilon = 1.19e-7;
+    private const double Epsilon = HpecFirSets.Epsilon;
 
-    public static TheoryData<int, int, int> Sets => new()
-    {
-        { 64, 4096, 128 }, // set 1
-        { 20, 1024, 12 },  // set 2
-    };
+    public static TheoryData<int, int, int> Sets => HpecFirSets.Sets;
 
     [Theory]
     [MemberData(nameof(Sets))]
@@ -62,8 +58,7 @@ public sealed class HpecTdFirTests(ITestOutputHelper log)
         Assert.True(worst <= k * 10 * Epsilon, $"worst relative error {worst:E3} exceeds K·10·eps = {k * 10 * Epsilon:E3}");
     }
 
-    private static (float[] Inputs, float[] Taps) Bank(int m, int n, int k) =>
-        (SignalData.RandomComplex(m * n, seed: 1000 + m), SignalData.RandomComplex(m * k, seed: 2000 + m));
+    private static (float[] Inputs, float[] Taps) Bank(int m, int n, int k) => HpecFirSets.Bank(m, n, k);
 
     /// <summary>max over outputs of |y − y_ref| / |y_ref| (complex magnitudes).</summary>
     private static double WorstRelativeError(ReadOnlySpan<float> y, ReadOnlySpan<double> reference)
