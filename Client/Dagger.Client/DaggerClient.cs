@@ -134,9 +134,10 @@ public sealed class DaggerClient : IAsyncDisposable
         var problems = IsRemote ? [] : Validate(spec);
         if (problems.Count > 0) throw new DagSpecException(problems);
         dagId ??= NewDagId();
-        var result = await _grains.GetGrain<IDagGrain>(dagId).SubmitAsync(spec);
+        var grain = _grains.GetGrain<IDagGrain>(dagId);
+        var result = await grain.SubmitAsync(spec);
         if (!result.Accepted) throw new DagSpecException(result.Problems);
-        return new DagRun(dagId, _grains.GetGrain<IDagGrain>(dagId));
+        return new DagRun(dagId, grain);
     }
 
     /// <summary>A handle on a run submitted earlier (by any client of the cluster).</summary>

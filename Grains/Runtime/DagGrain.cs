@@ -62,7 +62,7 @@ internal sealed partial class DagGrain(
         if (_state.IsTerminal()) return new SubmitResult { DagId = DagId };
 
         var plans = Plans;
-        var position = DagPlanner.TopologicalOrder(spec).Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
+        var position = DagPlanner.TopologicalPositions(spec);
         // A node whose silo dies takes what its memory edges held with it: watch for that, and fail the run.
         StartSiloWatch();
         try
@@ -113,7 +113,7 @@ internal sealed partial class DagGrain(
     {
         RequestContext.Set(NodePlacement.NodePositionKey, position);
         RequestContext.Set(NodePlacement.NodeCountKey, count);
-        RequestContext.Set(NodePlacement.NodeDeviceKey, _spec!.Nodes.First(n => n.Id == plan.NodeId).EffectiveDevice);
+        RequestContext.Set(NodePlacement.NodeDeviceKey, plan.Device);
         try
         {
             return call(Node(plan.NodeId), plan);
@@ -203,10 +203,27 @@ internal sealed partial class DagGrain(
     /// <summary>The run ends once every node has finished or was cancelled; cancelled if any was, or the run was.</summary>
     private void EndIfAllStopped()
     {
-        if (_state.IsTerminal() || !_nodes.Values.All(n => n.State is NodeState.Finished or NodeState.Cancelled)) return;
+        if (_state.IsTerminal() || !AllNodesStopped()) return;
         var cancelled = _state == DagState.Cancelling || _nodes.Values.Any(n => n.State == NodeState.Cancelled);
         End(cancelled ? DagState.Cancelled : DagState.Completed);
     }
+
+    // How many nodes, in spec order, were seen stopped: each node's end checks on from there, so a DAG of n nodes
+    // does about n checks for its n ends rather than n² (a wide DAG of small tasks spent a fifth of its time here).
+    private int _seenStopped;
+
+    private bool AllNodesStopped()
+    {
+        var nodes = _spec!.Nodes;
+        while (_seenStopped < nodes.Count && IsStopped(_nodes[nodes[_seenStopped].Id])) _seenStopped++;
+        if (_seenStopped < nodes.Count) return false;
+        // Once, before the run ends: a node seen stopped earlier must still be (nothing restarts one, but the end is final).
+        if (_nodes.Values.All(IsStopped)) return true;
+        _seenStopped = 0;
+        return false;
+    }
+
+    private static bool IsStopped(NodeStatus node) => node.State is NodeState.Finished or NodeState.Cancelled;
 
     public async Task CancelNodeAsync(string nodeId, CancelMode mode)
     {
@@ -389,7 +406,14 @@ internal sealed partial class DagGrain(
         return new DagNotFoundException(DagId);
     }
 
-    private INodeGrain Node(string nodeId) => GrainFactory.GetGrain<INodeGrain>(NodeKey.Of(DagId, nodeId));
+    // One reference per node for the run's life: a reference costs more to make than a call costs to send.
+    private readonly Dictionary<string, INodeGrain> _nodeGrains = new(StringComparer.Ordinal);
+
+    private INodeGrain Node(string nodeId)
+    {
+        if (!_nodeGrains.TryGetValue(nodeId, out var node)) _nodeGrains[nodeId] = node = GrainFactory.GetNodeGrain(DagId, nodeId);
+        return node;
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DAG {DagId}: node {NodeId} did not answer a status query")]
     private static partial void LogUnreachable(ILogger logger, Exception exception, string dagId, string nodeId);
