@@ -134,14 +134,14 @@ public sealed class DaggerClient : IAsyncDisposable
         var problems = IsRemote ? [] : Validate(spec);
         if (problems.Count > 0) throw new DagSpecException(problems);
         dagId ??= NewDagId();
-        var grain = _grains.GetGrain<IDagGrain>(dagId);
+        var grain = _grains.GetDagGrain(dagId);
         var result = await grain.SubmitAsync(spec);
         if (!result.Accepted) throw new DagSpecException(result.Problems);
         return new DagRun(dagId, grain);
     }
 
     /// <summary>A handle on a run submitted earlier (by any client of the cluster).</summary>
-    public DagRun Attach(string dagId) => new(dagId, _grains.GetGrain<IDagGrain>(dagId));
+    public DagRun Attach(string dagId) => new(dagId, _grains.GetDagGrain(dagId));
 
     public static string NewDagId() => Guid.NewGuid().ToString("N")[..16];
 

@@ -111,18 +111,14 @@ internal sealed partial class DagGrain(
     /// <summary>Calls the node with what the placement director reads to lay the DAG out over the silos: its position and device.</summary>
     private Task<SiloAddress> WithPlacement(NodePlan plan, int position, int count, Func<INodeGrain, NodePlan, Task<SiloAddress>> call)
     {
-        RequestContext.Set(NodePlacement.NodePositionKey, position);
-        RequestContext.Set(NodePlacement.NodeCountKey, count);
-        RequestContext.Set(NodePlacement.NodeDeviceKey, plan.Device);
+        RequestContext.Set(NodePlacement.RequestKey, new NodePlacementRequest(plan.Device, position, count));
         try
         {
             return call(Node(plan.NodeId), plan);
         }
         finally
         {
-            RequestContext.Remove(NodePlacement.NodePositionKey);
-            RequestContext.Remove(NodePlacement.NodeCountKey);
-            RequestContext.Remove(NodePlacement.NodeDeviceKey);
+            RequestContext.Remove(NodePlacement.RequestKey);
         }
     }
 

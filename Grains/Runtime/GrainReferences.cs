@@ -26,6 +26,11 @@ internal static class GrainReferences
             return new Resolved<T>(probe.GrainId.Type, probe.InterfaceType);
         });
 
-        public T Get(IGrainFactory grains, string key) => (T)grains.GetGrain(GrainId.Create(grainType, key), interfaceType);
+        public T Get(IGrainFactory grains, string key)
+        {
+            // As GetGrain<T> would: a blank key names no grain.
+            ArgumentException.ThrowIfNullOrWhiteSpace(key);
+            return (T)grains.GetGrain(GrainId.Create(grainType, key), interfaceType);
+        }
     }
 }
