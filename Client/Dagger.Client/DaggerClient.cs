@@ -143,7 +143,12 @@ public sealed class DaggerClient : IAsyncDisposable
     /// <summary>A handle on a run submitted earlier (by any client of the cluster).</summary>
     public DagRun Attach(string dagId) => new(dagId, _grains.GetDagGrain(dagId));
 
-    public static string NewDagId() => Guid.NewGuid().ToString("N")[..16];
+    /// <summary>
+    /// 16 random hex digits. From <see cref="Random.Shared"/> (seeded from the OS per process) rather than a GUID: as
+    /// many random bits as the GUID prefix this used to take, without a system call per run (a GUID cost a few µs
+    /// under load, a visible part of a small run).
+    /// </summary>
+    public static string NewDagId() => ((ulong)Random.Shared.NextInt64(long.MinValue, long.MaxValue)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
     public async ValueTask DisposeAsync()
     {
