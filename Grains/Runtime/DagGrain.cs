@@ -163,7 +163,10 @@ internal sealed partial class DagGrain(
     {
         if (_spec is null) throw NotFound();
         if (maxWait > _options.MaxWait) maxWait = _options.MaxWait;
-        if (!_state.IsTerminal()) await Task.WhenAny(_ended.Task, Task.Delay(maxWait));
+        // Not Task.Delay: its timer would outlive a run that ends first (most do), one per wait. Running on past maxWait
+        // is no error: the status then shows the progress so far.
+        if (!_state.IsTerminal())
+            await _ended.Task.WaitAsync(maxWait).ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing);
         return await GetStatusAsync();
     }
 
