@@ -354,6 +354,10 @@ internal sealed partial class DagGrain(
         _state = state;
         _endedAt = DateTimeOffset.UtcNow;
         DelayDeactivation(_options.ResultRetention);
+        // Kept for its status and results for ResultRetention: let go of what only running it needed (made again if asked).
+        _plans = null;
+        _nodeGrains.Clear();
+        _nodeGrains.TrimExcess();
         if (announce) _ended.TrySetResult();
         LogEnded(logger, DagId, state);
     }
