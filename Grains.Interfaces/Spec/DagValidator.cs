@@ -39,8 +39,8 @@ public static partial class DagValidator
     {
         if (spec.Batch is { } batch && batch <= 0)
             problems.Add($"defaults.batch: must be a positive integer (got {batch})");
-        if (spec.DefaultTransportName is { } t)
-            CheckTransport(t, "defaults.transport", configured, problems);
+        if (spec.DefaultTransportName is { } t && TransportProblem(t, configured) is { } problem)
+            problems.Add("defaults.transport" + problem);
     }
 
     private static Dictionary<string, NodeSpec> ValidateNodes(DagSpec spec, IOperatorCatalog catalog, List<string> problems)
@@ -116,12 +116,11 @@ public static partial class DagValidator
         for (var i = 0; i < spec.Edges.Count; i++)
         {
             var edge = spec.Edges[i];
-            var where = $"edge {i} ({edge.From} -> {edge.To})";
             var known = true;
-            if (!nodes.ContainsKey(edge.From)) { problems.Add($"{where}: 'from' names no node: '{edge.From}'"); known = false; }
-            if (!nodes.ContainsKey(edge.To)) { problems.Add($"{where}: 'to' names no node: '{edge.To}'"); known = false; }
-            if (edge.Port < 0) problems.Add($"{where}: port must be 0 or more (got {edge.Port})");
-            if (edge.Transport is { } t) CheckTransport(t, $"{where}: transport", configured, problems);
+            if (!nodes.ContainsKey(edge.From)) { problems.Add($"{EdgeName(i, edge)}: 'from' names no node: '{edge.From}'"); known = false; }
+            if (!nodes.ContainsKey(edge.To)) { problems.Add($"{EdgeName(i, edge)}: 'to' names no node: '{edge.To}'"); known = false; }
+            if (edge.Port < 0) problems.Add($"{EdgeName(i, edge)}: port must be 0 or more (got {edge.Port})");
+            if (edge.Transport is { } t && TransportProblem(t, configured) is { } problem) problems.Add($"{EdgeName(i, edge)}: transport{problem}");
             if (!known) continue;
             (inputs.TryGetValue(edge.To, out var ins) ? ins : inputs[edge.To] = []).Add(edge);
             (outputs.TryGetValue(edge.From, out var outs) ? outs : outputs[edge.From] = []).Add(edge);
@@ -207,12 +206,17 @@ public static partial class DagValidator
         }
     }
 
-    private static void CheckTransport(string transport, string where, IReadOnlyCollection<string> configured, List<string> problems)
+    // Named only when there is a problem to name: a valid spec's edges cost no strings.
+    private static string EdgeName(int index, EdgeSpec edge) => $"edge {index} ({edge.From} -> {edge.To})";
+
+    /// <summary>What is wrong with <paramref name="transport"/>, to follow the field's name; null when nothing is.</summary>
+    private static string? TransportProblem(string transport, IReadOnlyCollection<string> configured)
     {
         if (!Transports.All.Contains(transport))
-            problems.Add($"{where}: unknown transport '{transport}' (one of {string.Join(", ", Transports.All)})");
-        else if (!configured.Contains(transport))
-            problems.Add($"{where}: transport '{transport}' is not configured on this cluster (configured: {string.Join(", ", configured)})");
+            return $": unknown transport '{transport}' (one of {string.Join(", ", Transports.All)})";
+        if (!configured.Contains(transport))
+            return $": transport '{transport}' is not configured on this cluster (configured: {string.Join(", ", configured)})";
+        return null;
     }
 
     private static string KindText(ArgKind kind) => kind switch

@@ -3,7 +3,10 @@ using Dagger.Orleans.Operators;
 using Dagger.Orleans.Placement;
 using Dagger.Orleans.Runtime;
 using Microsoft.Extensions.DependencyInjection;
+using Dagger.Orleans.Wire;
 using Microsoft.Extensions.Options;
+using Orleans.Serialization.Codecs;
+using Orleans.Serialization.Cloning;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace Dagger.Orleans.Hosting;
@@ -46,6 +49,10 @@ public static class DaggerSiloBuilderExtensions
         // Runs resume after a restart only from a persistent run-state storage.
         if (declared.StateStorage is not null) builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RunWakeUp>();
         builder.AddPlacementDirector<NodePlacement, NodePlacementDirector>();
+        // Every node grain reference (several per run) asks the container for its proxy's copier of Batch[] (the
+        // argument of PushAsync); not registered, that copier is built by reflection per reference, which measured as
+        // most of what a reference costs to make.
+        builder.Services.AddSingleton(sp => new ArrayCopier<Batch>(sp.GetRequiredService<IDeepCopierProvider>().GetDeepCopier<Batch>()));
         return builder;
     }
 }

@@ -60,6 +60,8 @@ public sealed class OperatorCatalog : IOperatorCatalog
     {
         if (!_entries.TryGetValue(name, out var entry)) throw new ArgumentException($"unknown operator '{name}'", nameof(name));
         var instance = (DaggerOperator)Activator.CreateInstance(entry.Type)!;
+        // No arguments (most sinks and transforms): nothing to parse.
+        if (argsJson == "{}") return instance;
         using var args = JsonDocument.Parse(argsJson);
         foreach (var (property, arg) in entry.Args)
         {

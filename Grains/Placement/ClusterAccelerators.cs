@@ -35,10 +35,13 @@ internal sealed class ClusterAccelerators(
         }
         var unknown = CountUnknown(silos);
         var problems = new List<string>();
+        // Asked once per device, not per node: a DAG has thousands of nodes and three devices at most.
+        var served = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var node in spec.Nodes)
         {
-            if (Qualifying(node.EffectiveDevice, silos).Length == 0)
-                problems.Add(DeviceRules.NoSilo(node.Id, node.EffectiveDevice, silos.Length, unknown));
+            var device = node.EffectiveDevice;
+            if (!served.TryGetValue(device, out var ok)) served[device] = ok = Qualifying(device, silos).Length > 0;
+            if (!ok) problems.Add(DeviceRules.NoSilo(node.Id, device, silos.Length, unknown));
         }
         return problems;
     }

@@ -6,7 +6,7 @@ namespace Dagger.Orleans.Placement;
 
 /// <summary>
 /// Where node grains go. The DAG grain passes each node's device, its position in a topological order of the DAG
-/// and the number of nodes through the request context. The director keeps the silos whose accelerator serves the
+/// and the number of nodes through the request context (one <see cref="NodePlacementRequest"/>). The director keeps the silos whose accelerator serves the
 /// device (<see cref="DeviceRules"/>), then: for <c>cpu</c> and <c>gpu</c> it cuts the topological order into one
 /// contiguous block per qualifying silo — neighbours in the DAG mostly share a silo, so most edges stay silo-local
 /// (a local hop is an inbox write, a remote one a serialised message) while independent tasks still spread; for
@@ -15,20 +15,22 @@ namespace Dagger.Orleans.Placement;
 [GenerateSerializer, Immutable, SuppressReferenceTracking]
 public sealed class NodePlacement : PlacementStrategy
 {
-    /// <summary>The node's position in the DAG's topological order.</summary>
-    public const string NodePositionKey = "dagger.node-position";
-
-    /// <summary>How many nodes the DAG has.</summary>
-    public const string NodeCountKey = "dagger.node-count";
-
-    /// <summary>The node's <c>device</c> (cpu, gpu, any); without it any silo may host the activation.</summary>
-    public const string NodeDeviceKey = "dagger.node-device";
+    /// <summary>
+    /// The request-context key of the <see cref="NodePlacementRequest"/> that starts a node; without one any silo may
+    /// host the activation. One immutable value rather than a key per field: the request context is copied into every
+    /// message of the call and its reply, and each key set or removed copies it once more.
+    /// </summary>
+    public const string RequestKey = "dagger.node-placement";
 
     public static readonly NodePlacement Instance = new();
 }
 
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
 public sealed class NodePlacementAttribute() : PlacementAttribute(NodePlacement.Instance);
+
+/// <summary>What placement reads to put a node: its <c>device</c> (cpu, gpu, any), its position in the DAG's topological order and how many nodes the DAG has.</summary>
+[GenerateSerializer, Immutable]
+public sealed record NodePlacementRequest([property: Id(0)] string Device, [property: Id(1)] int Position = -1, [property: Id(2)] int Count = 0);
 
 internal sealed class NodePlacementDirector(ClusterAccelerators accelerators, NodeLoad load) : IPlacementDirector
 {
@@ -38,13 +40,20 @@ internal sealed class NodePlacementDirector(ClusterAccelerators accelerators, No
         if (silos.Length == 0) throw new OrleansException($"no silo can host {target.GrainIdentity}");
         var data = target.RequestContextData;
         // An activation made for something other than starting a node (a late status query) has no device: any silo will do.
-        var device = data is not null && data.TryGetValue(NodePlacement.NodeDeviceKey, out var d) ? d as string : null;
+        var request = data is not null && data.TryGetValue(NodePlacement.RequestKey, out var r) ? r as NodePlacementRequest : null;
+        var device = request?.Device;
         var candidates = device is null ? silos : accelerators.Qualifying(device, silos);
         if (candidates.Length == 0)
         {
             // The submission check makes this rare (a GPU silo lost between submission and start); the node's start fails with it.
             var unknown = silos.Length - DeviceRules.Qualifying(Devices.Any, silos, accelerators.Of).Length;
             throw new OrleansException(DeviceRules.NoSilo(NodeIdOf(target.GrainIdentity), device!, silos.Length, unknown));
+        }
+        if (candidates.Length == 1)
+        {
+            // Whatever the rule, the only silo that qualifies (every node of a one-silo cluster).
+            load.Placed(candidates[0]);
+            return Task.FromResult(candidates[0]);
         }
         // A migration names its target: honour it when that silo can host the node.
         if (data is not null && IPlacementDirector.GetPlacementHint(data, candidates) is { } hinted)
@@ -55,10 +64,8 @@ internal sealed class NodePlacementDirector(ClusterAccelerators accelerators, No
         if (device == Devices.Any) return load.LeastLoadedAsync(candidates);
 
         var ordered = candidates.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToArray();
-        var silo = data is not null
-            && data.TryGetValue(NodePlacement.NodePositionKey, out var p) && p is int position
-            && data.TryGetValue(NodePlacement.NodeCountKey, out var c) && c is int count && count > 0 && position >= 0 && position < count
-            ? ordered[(int)((long)position * ordered.Length / count)]
+        var silo = request is { Count: > 0 } && request.Position >= 0 && request.Position < request.Count
+            ? ordered[(int)((long)request.Position * ordered.Length / request.Count)]
             : ordered[Random.Shared.Next(ordered.Length)];
         load.Placed(silo);
         return Task.FromResult(silo);

@@ -178,7 +178,7 @@ internal sealed partial class DagGrain
     private async Task ResumeNodesAsync(List<string> nodeIds)
     {
         var plans = Plans;
-        var position = DagPlanner.TopologicalOrder(_spec!).Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
+        var position = DagPlanner.TopologicalPositions(_spec!);
         _awaitingResume.UnionWith(nodeIds);
         foreach (var nodeId in nodeIds)
         {

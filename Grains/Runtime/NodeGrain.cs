@@ -59,7 +59,7 @@ internal sealed partial class NodeGrain(
     private void Run(NodePlan plan, NodeInbox inbox, Action<DaggerOperator>? restore = null, bool[]? closedOutputs = null)
     {
         _plan = plan;
-        _dag = GrainFactory.GetGrain<IDagGrain>(plan.DagId);
+        _dag = GrainFactory.GetDagGrain(plan.DagId);
         _operator = catalog.Create(plan.Op, plan.ArgsJson);
         _operator.NodeId = plan.NodeId;
         _operator.BatchSize = plan.BatchSize;
@@ -82,7 +82,7 @@ internal sealed partial class NodeGrain(
     private EdgeWriter CreateWriter(NodePlan plan, OutputEdge edge)
     {
         var key = NodeKey.Of(plan.DagId, edge.ToNode);
-        var consumer = GrainFactory.GetGrain<INodeGrain>(key);
+        var consumer = GrainFactory.GetNodeGrain(plan.DagId, edge.ToNode);
         if (edge.Transport == Spec.Transports.Memory) return new MemoryEdgeWriter(consumer, key, edge, plan.Window, localInboxes);
         var stream = this.GetStreamProvider(edge.Transport).GetStream<Batch>(EdgeStreams.For(plan.DagId, edge));
         return new StreamEdgeWriter(stream, consumer, edge, plan.Window, _forced.Token);

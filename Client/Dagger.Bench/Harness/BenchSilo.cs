@@ -28,6 +28,9 @@ public sealed class BenchSilo : IAsyncDisposable
 
     public DaggerClient Client { get; }
 
+    /// <summary>The silo's grain factory, for measuring Orleans itself next to Dagger (a bare activation, a plain call).</summary>
+    public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+
     /// <summary>The pulling agents' poll period the Silo host uses by default (SiloSettings.StreamPollPeriod).</summary>
     public static readonly TimeSpan DefaultPollPeriod = TimeSpan.FromMilliseconds(10);
 

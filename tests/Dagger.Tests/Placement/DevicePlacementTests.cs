@@ -84,7 +84,7 @@ public sealed class DevicePlacementTests(GpuAndCpuCluster cluster)
     public async Task A_migration_hint_is_followed_only_to_a_silo_that_serves_the_node_device(string device, int hinted, int expected)
     {
         RequestContext.Set(IPlacementDirector.PlacementHintKey, cluster.Cluster.Silos[hinted].SiloAddress);
-        RequestContext.Set(NodePlacement.NodeDeviceKey, device);
+        RequestContext.Set(NodePlacement.RequestKey, new NodePlacementRequest(device));
         NodeStatus status;
         try
         {
