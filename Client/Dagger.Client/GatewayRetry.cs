@@ -1,5 +1,4 @@
-using Orleans.Runtime;
-using Orleans.Runtime.Messaging;
+using Dagger.Orleans.Wire;
 
 namespace Dagger.Orleans.Client;
 
@@ -21,14 +20,10 @@ internal static class GatewayRetry
             {
                 return await read();
             }
-            catch (Exception e) when (attempt < Attempts && IsGatewayLost(e))
+            catch (Exception e) when (attempt < Attempts && SiloLoss.IsCallLost(e))
             {
                 await Task.Delay(pause ?? DefaultPause, cancellation);
             }
         }
     }
-
-    /// <summary>The call never reached a live silo (its gateway or the silo it was routed to is gone).</summary>
-    private static bool IsGatewayLost(Exception e) => e is ConnectionFailedException or SiloUnavailableException
-        || e is OrleansMessageRejectionException { InnerException: ConnectionFailedException or SiloUnavailableException };
 }

@@ -89,7 +89,7 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
         {
             return await call;
         }
-        catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException)
+        catch (Exception e) when (SiloLoss.IsCallLost(e))
         {
             // Rejected on the way (the consumer's activation was going away as the call reached it): same as refused.
             return 0;
