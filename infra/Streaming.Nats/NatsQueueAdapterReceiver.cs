@@ -17,6 +17,7 @@ namespace Dagger.Orleans.Streaming.Nats;
 internal sealed partial class NatsQueueAdapterReceiver : IQueueAdapterReceiver
 {
     private static readonly TimeSpan EvictionPeriod = TimeSpan.FromSeconds(5);
+    private static readonly NatsRawSerializer<NatsMemoryOwner<byte>> Raw = NatsRawSerializer<NatsMemoryOwner<byte>>.Default;
     private readonly NatsJetStreamConnection _connection;
     private readonly int _queue;
     private readonly NatsStreamOptions _options;
@@ -66,7 +67,16 @@ internal sealed partial class NatsQueueAdapterReceiver : IQueueAdapterReceiver
         var fetch = new NatsJSFetchOpts { MaxMsgs = batchSize };
         try
         {
-            await FetchAsync(consumer, fetch, containers, timeout.Token);
+            var read = await ReadAsync(consumer.FetchNoWaitAsync(fetch, Raw, timeout.Token), containers);
+            if (read == 0 && _options.ReadWait > TimeSpan.Zero && !_shutDown)
+            {
+                // Nothing there: wait at the server for the next message, so that it reaches its consumer now rather
+                // than a poll period later, then take what came with it. The pull request is never given up early
+                // (only at shutdown): a message the server sent to a pull request nobody reads any more would wait
+                // for AckWait, and the messages behind it would reach an in-order consumer with a gap before them.
+                read = await ReadAsync(consumer.FetchAsync(new NatsJSFetchOpts { MaxMsgs = 1, Expires = _options.ReadWait }, Raw, timeout.Token), containers);
+                if (read > 0 && batchSize > 1) await ReadAsync(consumer.FetchNoWaitAsync(fetch with { MaxMsgs = batchSize - 1 }, Raw, timeout.Token), containers);
+            }
         }
         catch (Exception e) when (containers.Count > 0 && e is NatsException or OperationCanceledException or TimeoutException)
         {
@@ -85,10 +95,13 @@ internal sealed partial class NatsQueueAdapterReceiver : IQueueAdapterReceiver
         return containers;
     }
 
-    private async Task FetchAsync(INatsJSConsumer consumer, NatsJSFetchOpts fetch, List<IBatchContainer> containers, CancellationToken cancellationToken)
+    /// <summary>Reads one pull request's messages into <paramref name="containers"/>; returns how many messages came (a chunk of a split batch adds no container until its last chunk).</summary>
+    private async Task<int> ReadAsync(IAsyncEnumerable<INatsJSMsg<NatsMemoryOwner<byte>>> messages, List<IBatchContainer> containers)
     {
-        await foreach (var msg in consumer.FetchNoWaitAsync(fetch, NatsRawSerializer<NatsMemoryOwner<byte>>.Default, cancellationToken))
+        var read = 0;
+        await foreach (var msg in messages)
         {
+            read++;
             using var data = msg.Data;
             if (msg.Metadata is not { } metadata || msg.ReplyTo is null)
             {
@@ -108,6 +121,7 @@ internal sealed partial class NatsQueueAdapterReceiver : IQueueAdapterReceiver
             var receipt = new NatsReceipt(key, msg.ReplyTo);
             if (await AcceptAsync(new ReadOnlySequence<byte>(data.Memory), receipt, msg.Subject) is { } container) containers.Add(container);
         }
+        return read;
     }
 
     [Obsolete("Orleans calls the overload with a CancellationToken.")]

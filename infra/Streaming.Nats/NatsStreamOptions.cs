@@ -53,6 +53,17 @@ public sealed class NatsStreamOptions
     public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How long a read of an empty queue waits at the server for the next message before it returns nothing. A message
+    /// published meanwhile reaches its consumer at once rather than at the pulling agent's next poll, and an idle queue
+    /// costs one pull request per wait rather than one per poll period. Zero reads without waiting (the poll period alone
+    /// decides); otherwise at least 1 s (the shortest expiry NATS.Net gives a pull request) and below <see cref="FetchTimeout"/>.
+    /// </summary>
+    public TimeSpan ReadWait { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The shortest non-zero <see cref="ReadWait"/>: NATS.Net refuses a pull request that expires sooner.</summary>
+    public static readonly TimeSpan MinimumReadWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// How long publishing one event keeps retrying (server down, reconnecting) before it throws to the producer.
     /// An event counts as sent only when JetStream acknowledged storing it.
     /// </summary>
@@ -91,6 +102,7 @@ public sealed class NatsStreamOptions
             .Append(", AckWait = ").Append(AckWait)
             .Append(", MaxAckPending = ").Append(MaxAckPending)
             .Append(", FetchBatchSize = ").Append(FetchBatchSize)
+            .Append(", ReadWait = ").Append(ReadWait)
             .Append(", PublishTimeout = ").Append(PublishTimeout)
             .Append(", MaxPayload = ").Append(MaxPayload?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(server's)")
             .Append(" }");
