@@ -27,6 +27,9 @@ internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain co
     // The highest sequence the consumer has taken from the stream, as last heard.
     private long _taken = -1;
 
+    // The question to the consumer how far it has got, while one is out.
+    private Task<long>? _position;
+
     public override bool Closed { get; set; }
 
     public override async ValueTask SendAsync(Batch batch)
@@ -35,12 +38,17 @@ internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain co
         try
         {
             ThrowIfAnyPublishFailed();
+            if (_position is { IsCompleted: true }) await TakePositionAsync();
             while (!Closed && batch.Sequence - _taken > window)
             {
                 cancellation.ThrowIfCancellationRequested();
-                _taken = Math.Max(_taken, await PositionAsync(batch.Sequence - window / 2));
+                _position ??= PositionAsync(batch.Sequence - window / 2);
+                await TakePositionAsync();
             }
             if (Closed) return;
+            // Half the window is out: ask now how far the consumer has got, so that the answer is back before the
+            // window is full and the producer never stands still waiting for it.
+            if (_position is null && batch.Sequence - _taken > window / 2) _position = PositionAsync(batch.Sequence - window / 2);
             while (_publishes.Count >= maxPublishes) await _publishes.Dequeue();
             var publish = stream.OnNextAsync(batch);
             handedOver = true;
@@ -87,6 +95,13 @@ internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain co
     private void ThrowIfAnyPublishFailed()
     {
         while (_publishes.Count > 0 && _publishes.Peek().IsCompleted) _publishes.Dequeue().GetAwaiter().GetResult();
+    }
+
+    private async Task TakePositionAsync()
+    {
+        var position = _position!;
+        _position = null;
+        _taken = Math.Max(_taken, await position);
     }
 
     /// <summary>

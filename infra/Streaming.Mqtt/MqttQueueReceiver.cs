@@ -106,9 +106,9 @@ internal sealed class MqttQueueReceiver : IQueueAdapterReceiver, IAsyncDisposabl
         {
             if (!await _buffer.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false)) return NoMessages;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            // Waited long enough, or shutting down: nothing this time.
+            // Waited long enough, or shutting down (the pulling agent checks its token itself): nothing this time.
             return NoMessages;
         }
         return _shutDown ? NoMessages : TryTake(maxCount) ?? NoMessages;
