@@ -59,9 +59,10 @@ public sealed class MqttStreamOptions
     /// <summary>
     /// How long a read of an empty queue waits for the next message before it returns nothing: a message that comes
     /// meanwhile reaches its consumer at once rather than at the pulling agent's next poll. Zero reads without waiting
-    /// (the poll period alone decides).
+    /// (the poll period alone decides). Keep it short: a silo that hands the queue over to another waits for a read in
+    /// progress before it lets the queue's session go (at 1 s, a handover test failed 2 times in 5; at 100 ms, none in 5).
     /// </summary>
-    public TimeSpan ReadWait { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ReadWait { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
     /// How long the broker keeps a queue's session (its subscription and the messages not yet acknowledged) while no

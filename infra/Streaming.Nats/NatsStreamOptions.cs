@@ -55,9 +55,10 @@ public sealed class NatsStreamOptions
     /// <summary>
     /// How long a read of an empty queue waits for the next message before it returns nothing: a message that comes
     /// meanwhile reaches its consumer at once rather than at the pulling agent's next poll. Zero reads without waiting
-    /// (the poll period alone decides).
+    /// (the poll period alone decides). Keep it short: a silo that hands the queue over to another waits for a read in
+    /// progress before it lets the queue go.
     /// </summary>
-    public TimeSpan ReadWait { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ReadWait { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
     /// How long publishing one event keeps retrying (server down, reconnecting) before it throws to the producer.
