@@ -16,8 +16,13 @@ internal sealed class SiloSettings
     public string Accelerator { get; set; } = Placement.Accelerators.Auto;
     public List<string> OperatorAssemblies { get; set; } = [];
 
-    /// <summary>How often a stream pulling agent asks the broker for more (latency of <c>nats</c>/<c>mqtt</c> edges against idle polling).</summary>
-    public TimeSpan StreamPollPeriod { get; set; } = TimeSpan.FromMilliseconds(10);
+    /// <summary>
+    /// How often a stream pulling agent starts reading its queue when it has stopped. Our providers' reads wait for the
+    /// next message (their ReadWait, 100 ms), so an agent stops only for that long when nothing comes, or while a new
+    /// stream registers; the period then is how soon it reads again. Idle CPU hardly depends on it (measured, one NATS or
+    /// MQTT provider: 2–3% of a core for an idle silo at 1 ms or 10 ms; at 10 ms before reads waited, 8% plus 3% in nats-server).
+    /// </summary>
+    public TimeSpan StreamPollPeriod { get; set; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>The <c>Dagger:Nats</c> section (NatsStreamOptions: Url, User, Password, Token, StreamName, …): present, the silo carries <c>nats</c> edges.</summary>
     public IConfigurationSection? Nats { get; private set; }

@@ -61,6 +61,8 @@ internal sealed partial class NodeGrain
         if (!_durable || _forced.IsCancellationRequested) return;
         _output!.Flush();
         await EmitReadyAsync();
+        // A checkpoint must never cover a batch the broker has not stored: a resumed node would not send it again.
+        foreach (var writer in _outputs) await writer.DrainAsync();
         await CheckpointRecord.SaveAsync(Snapshot(_inbox!.Positions()));
     }
 

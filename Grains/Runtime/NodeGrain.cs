@@ -85,7 +85,10 @@ internal sealed partial class NodeGrain(
         var consumer = GrainFactory.GetNodeGrain(plan.DagId, edge.ToNode);
         if (edge.Transport == Spec.Transports.Memory) return new MemoryEdgeWriter(consumer, key, edge, plan.Window, localInboxes);
         var stream = this.GetStreamProvider(edge.Transport).GetStream<Batch>(EdgeStreams.For(plan.DagId, edge));
-        return new StreamEdgeWriter(stream, consumer, edge, plan.Window, _forced.Token);
+        // Publishes in flight may be stored out of order after a retry, which only a node that cannot be durable
+        // takes in its stride (StreamEdgeWriter): with a run-state storage, one at a time.
+        var maxPublishes = options.Value.StateStorage is null ? plan.Window : 1;
+        return new StreamEdgeWriter(stream, consumer, edge, plan.Window, maxPublishes, _forced.Token);
     }
 
     public async ValueTask<int> PushAsync(int port, Batch[] batches)

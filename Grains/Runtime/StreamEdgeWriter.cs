@@ -10,34 +10,99 @@ namespace Dagger.Orleans.Runtime;
 /// the producer asks the consumer how far it has got, and that call returns once it has got far enough. The
 /// broker's backlog per edge is thereby bounded by a window of batches, and a slow consumer slows its producer.
 /// </summary>
-internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain consumer, OutputEdge edge, int window, CancellationToken cancellation)
+/// <remarks>
+/// Up to <c>maxPublishes</c> publishes are in flight at once: a broker's store-and-acknowledge round trip per batch,
+/// one after another, would cap an edge far below what the broker takes. They leave in sequence order, and the broker
+/// keeps that order unless a publish has to be retried (a broker restart); then a later batch may be stored before an
+/// earlier one, which a node's inbox puts back in order — except a durable node's, whose delivery of a batch waits
+/// until it is processed and so would wait for good on the earlier batch behind it. So where nodes may be durable the
+/// caller passes 1. A publish's failure surfaces at the next send or at <see cref="DrainAsync"/>, which the node calls
+/// before it ends, moves or checkpoints.
+/// </remarks>
+internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain consumer, OutputEdge edge, int window, int maxPublishes, CancellationToken cancellation)
     : EdgeWriter(edge)
 {
+    private readonly Queue<Task> _publishes = new();
+
     // The highest sequence the consumer has taken from the stream, as last heard.
     private long _taken = -1;
+
+    // The question to the consumer how far it has got, while one is out.
+    private Task<long>? _position;
 
     public override bool Closed { get; set; }
 
     public override async ValueTask SendAsync(Batch batch)
     {
+        var handedOver = false;
         try
         {
+            ThrowIfAnyPublishFailed();
+            if (_position is { IsCompleted: true }) await TakePositionAsync();
             while (!Closed && batch.Sequence - _taken > window)
             {
                 cancellation.ThrowIfCancellationRequested();
-                _taken = Math.Max(_taken, await PositionAsync(batch.Sequence - window / 2));
+                _position ??= PositionAsync(batch.Sequence - window / 2);
+                await TakePositionAsync();
             }
             if (Closed) return;
-            await stream.OnNextAsync(batch);
+            // Half the window is out: ask now how far the consumer has got, so that the answer is back before the
+            // window is full and the producer never stands still waiting for it.
+            if (_position is null && batch.Sequence - _taken > window / 2) _position = PositionAsync(batch.Sequence - window / 2);
+            while (_publishes.Count >= maxPublishes) await _publishes.Dequeue();
+            var publish = stream.OnNextAsync(batch);
+            handedOver = true;
+            if (maxPublishes <= 1 || publish.IsCompleted)
+            {
+                try
+                {
+                    await publish;
+                }
+                finally
+                {
+                    // The provider serialised it: the pooled buffer can go back.
+                    batch.Release();
+                }
+                return;
+            }
+            _publishes.Enqueue(ReleaseWhenStoredAsync(publish, batch));
         }
         finally
         {
-            // The provider serialised it: the pooled buffer can go back.
+            if (!handedOver) batch.Release();
+        }
+    }
+
+    /// <summary>Completes once every batch sent is stored by the broker; throws the first publish that failed.</summary>
+    public override async Task DrainAsync()
+    {
+        while (_publishes.Count > 0) await _publishes.Dequeue();
+    }
+
+    private static async Task ReleaseWhenStoredAsync(Task publish, Batch batch)
+    {
+        try
+        {
+            await publish;
+        }
+        finally
+        {
             batch.Release();
         }
     }
 
-    public override Task DrainAsync() => Task.CompletedTask;
+    /// <summary>Forgets the publishes at the head that are stored; throws the first that failed, so the node fails with it.</summary>
+    private void ThrowIfAnyPublishFailed()
+    {
+        while (_publishes.Count > 0 && _publishes.Peek().IsCompleted) _publishes.Dequeue().GetAwaiter().GetResult();
+    }
+
+    private async Task TakePositionAsync()
+    {
+        var position = _position!;
+        _position = null;
+        _taken = Math.Max(_taken, await position);
+    }
 
     /// <summary>
     /// The consumer's position; unknown (-1, ask again) while its silo is gone: a durable consumer is started again
@@ -49,7 +114,7 @@ internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain co
         {
             return await consumer.AwaitStreamPositionAsync(Edge.Port, wanted);
         }
-        catch (SiloUnavailableException)
+        catch (Exception e) when (SiloLoss.IsCallLost(e))
         {
             await Task.Delay(100, cancellation);
             return -1;

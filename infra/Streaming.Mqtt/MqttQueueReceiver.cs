@@ -79,12 +79,39 @@ internal sealed class MqttQueueReceiver : IQueueAdapterReceiver, IAsyncDisposabl
         if (_shutDown) return Task.FromResult(NoMessages);
         EnsureConnectedOrReconnecting();
         DropStaleChunksWhenDue();
+        if (TryTake(maxCount) is { } messages) return Task.FromResult(messages);
+        return _options.ReadWait > TimeSpan.Zero ? WaitAndTakeAsync(maxCount, cancellationToken) : Task.FromResult(NoMessages);
+    }
+
+    private IList<IBatchContainer>? TryTake(int maxCount)
+    {
         var reader = _buffer.Reader;
-        if (!reader.TryRead(out var first)) return Task.FromResult(NoMessages);
+        if (!reader.TryRead(out var first)) return null;
         var limit = maxCount <= 0 ? int.MaxValue : maxCount;
         var messages = new List<IBatchContainer>(Math.Min(limit, reader.Count + 1)) { first };
         while (messages.Count < limit && reader.TryRead(out var next)) messages.Add(next);
-        return Task.FromResult<IList<IBatchContainer>>(messages);
+        return messages;
+    }
+
+    /// <summary>
+    /// An empty queue: wait (up to <see cref="MqttStreamOptions.ReadWait"/>) for the next message, so that it reaches its
+    /// consumer now rather than at the pulling agent's next poll. The agent's other work waits meanwhile, and there is
+    /// none while nothing arrives.
+    /// </summary>
+    private async Task<IList<IBatchContainer>> WaitAndTakeAsync(int maxCount, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        wait.CancelAfter(_options.ReadWait);
+        try
+        {
+            if (!await _buffer.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false)) return NoMessages;
+        }
+        catch (OperationCanceledException)
+        {
+            // Waited long enough, or shutting down (the pulling agent checks its token itself): nothing this time.
+            return NoMessages;
+        }
+        return _shutDown ? NoMessages : TryTake(maxCount) ?? NoMessages;
     }
 
     [Obsolete("Orleans calls the overload with a CancellationToken.")]

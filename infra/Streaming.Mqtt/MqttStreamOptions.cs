@@ -57,6 +57,14 @@ public sealed class MqttStreamOptions
     public int ReceiveMaximum { get; set; } = 2000;
 
     /// <summary>
+    /// How long a read of an empty queue waits for the next message before it returns nothing: a message that comes
+    /// meanwhile reaches its consumer at once rather than at the pulling agent's next poll. Zero reads without waiting
+    /// (the poll period alone decides). Keep it short: a silo that hands the queue over to another waits for a read in
+    /// progress before it lets the queue's session go (at 1 s, a handover test failed 2 times in 5; at 100 ms, none in 5).
+    /// </summary>
+    public TimeSpan ReadWait { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
     /// How long the broker keeps a queue's session (its subscription and the messages not yet acknowledged) while no
     /// receiver is connected. Null (the default) keeps it forever: a queue whose session expired would lose what was
     /// published while the whole cluster was down.
@@ -115,6 +123,7 @@ public sealed class MqttStreamOptions
         text.Append(", Password = ").Append(Secrets.Describe(Password));
         text.Append(", TopicPrefix = ").Append(TopicPrefix).Append(", ClientIdPrefix = ").Append(ClientIdPrefix);
         text.Append(", MaxPayloadBytes = ").Append(MaxPayloadBytes).Append(", ReceiveMaximum = ").Append(ReceiveMaximum);
+        text.Append(", ReadWait = ").Append(ReadWait);
         text.Append(", SessionExpiry = ").Append(SessionExpiry?.ToString() ?? "never");
         text.Append(", RetryAttempts = ").Append(RetryAttempts);
         text.Append(", CrashReplayWindow = ").Append(CrashReplayWindow).Append(" }");

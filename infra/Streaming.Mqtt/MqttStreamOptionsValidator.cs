@@ -32,6 +32,7 @@ internal sealed class MqttStreamOptionsValidator(MqttStreamOptions options, stri
                 + "which the receiver must hold un-acknowledged together: raise ReceiveMaximum or MaxPayloadBytes, or lower MaxMessageBytes");
         }
 
+        if (options.ReadWait < TimeSpan.Zero || options.ReadWait > TimeSpan.FromMinutes(1)) Fail(nameof(options.ReadWait), $"is {options.ReadWait}: it must be zero (no waiting) up to 1 minute");
         if (options.SessionExpiry is { } expiry && (expiry <= TimeSpan.Zero || expiry.TotalSeconds >= uint.MaxValue)) Fail(nameof(options.SessionExpiry), $"is {expiry}: it must be positive and below {uint.MaxValue} s, or null for never");
         if (options.ConnectTimeout <= TimeSpan.Zero) Fail(nameof(options.ConnectTimeout), $"is {options.ConnectTimeout}: it must be positive");
         if (options.PublishTimeout <= TimeSpan.Zero) Fail(nameof(options.PublishTimeout), $"is {options.PublishTimeout}: it must be positive");

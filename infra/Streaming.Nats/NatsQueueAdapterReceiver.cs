@@ -9,7 +9,7 @@ using Orleans.Streams;
 namespace Dagger.Orleans.Streaming.Nats;
 
 /// <summary>
-/// Reads one queue through its durable pull consumer. A message is acknowledged only when the pulling agent reports
+/// Reads one queue through its durable pull consumer, pulled continuously into a small buffer (<see cref="NatsQueueFeed"/>). A message is acknowledged only when the pulling agent reports
 /// it delivered to every consumer (<see cref="MessagesDeliveredAsync"/>); anything else is redelivered by the server
 /// after <see cref="NatsStreamOptions.AckWait"/> to whichever silo owns the queue then. On shutdown (the queue moves)
 /// the held messages are rejected so the next owner gets them at once.
@@ -26,6 +26,7 @@ internal sealed partial class NatsQueueAdapterReceiver : IQueueAdapterReceiver
     private readonly Dictionary<NatsMessageKey, NatsReceipt> _held = [];
     private readonly List<NatsReceipt> _evicted = [];
     private INatsJSConsumer? _consumer;
+    private NatsQueueFeed? _feed;
 
     // Tokens count what this receiver handed to the cache. They must grow: Orleans' cache places and finds cursors by
     // token order, and the broker's sequence goes back whenever a message is redelivered.
@@ -56,22 +57,26 @@ internal sealed partial class NatsQueueAdapterReceiver : IQueueAdapterReceiver
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
     {
         if (_shutDown) return [];
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.FetchTimeout);
-
-        // Initialize fails when the server is down as a silo takes the queue; the next read tries again.
-        var consumer = _consumer ??= await _connection.OpenConsumerAsync(_queue, timeout.Token);
+        var feed = _feed ??= await StartFeedAsync(cancellationToken);
         var batchSize = maxCount is > 0 ? Math.Min(maxCount, _options.FetchBatchSize) : _options.FetchBatchSize;
         var containers = new List<IBatchContainer>();
-        var fetch = new NatsJSFetchOpts { MaxMsgs = batchSize };
         try
         {
-            await FetchAsync(consumer, fetch, containers, timeout.Token);
+            // Nothing there: wait for the next message, so that it reaches its consumer as it comes rather than at
+            // the pulling agent's next poll.
+            if (await TakeAsync(feed, batchSize, containers) == 0 && _options.ReadWait > TimeSpan.Zero && await feed.WaitAsync(_options.ReadWait, cancellationToken))
+            {
+                await TakeAsync(feed, batchSize, containers);
+            }
         }
-        catch (Exception e) when (containers.Count > 0 && e is NatsException or OperationCanceledException or TimeoutException)
+        catch (NatsStreamProviderException e)
         {
-            // The connection dropped mid-fetch. What was read is held already (its redeliveries are skipped), so it
-            // must reach the cache now; the next read meets the failure again if it lasts.
+            // The pull ended: what was taken is held already (its redeliveries are skipped), so it must reach the
+            // cache; the next read opens the consumer again (it may have been made again by another silo).
+            _feed = null;
+            _consumer = null;
+            await HandBackAsync(await feed.StopAsync());
+            if (containers.Count == 0) throw;
             LogFetchInterrupted(e, _connection.ProviderName, _queue, containers.Count);
         }
         catch
@@ -85,10 +90,22 @@ internal sealed partial class NatsQueueAdapterReceiver : IQueueAdapterReceiver
         return containers;
     }
 
-    private async Task FetchAsync(INatsJSConsumer consumer, NatsJSFetchOpts fetch, List<IBatchContainer> containers, CancellationToken cancellationToken)
+    private async Task<NatsQueueFeed> StartFeedAsync(CancellationToken cancellationToken)
     {
-        await foreach (var msg in consumer.FetchNoWaitAsync(fetch, NatsRawSerializer<NatsMemoryOwner<byte>>.Default, cancellationToken))
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.FetchTimeout);
+        // Initialize fails when the server is down as a silo takes the queue; the next read tries again.
+        var consumer = _consumer ??= await _connection.OpenConsumerAsync(_queue, timeout.Token);
+        return new NatsQueueFeed(consumer, _options.FetchBatchSize, $"NATS stream provider '{_connection.ProviderName}', queue {_queue}");
+    }
+
+    /// <summary>Takes up to <paramref name="batchSize"/> buffered messages into <paramref name="containers"/>; returns how many came (a chunk of a split batch adds no container until its last chunk).</summary>
+    private async Task<int> TakeAsync(NatsQueueFeed feed, int batchSize, List<IBatchContainer> containers)
+    {
+        var read = 0;
+        while (read < batchSize && feed.TryRead(out var msg))
         {
+            read++;
             using var data = msg.Data;
             if (msg.Metadata is not { } metadata || msg.ReplyTo is null)
             {
@@ -107,6 +124,30 @@ internal sealed partial class NatsQueueAdapterReceiver : IQueueAdapterReceiver
 
             var receipt = new NatsReceipt(key, msg.ReplyTo);
             if (await AcceptAsync(new ReadOnlySequence<byte>(data.Memory), receipt, msg.Subject) is { } container) containers.Add(container);
+        }
+        return read;
+    }
+
+    /// <summary>Messages the pull had buffered but nobody read go back to the server for the queue's next reader.</summary>
+    private async Task HandBackAsync(List<INatsJSMsg<NatsMemoryOwner<byte>>> unread)
+    {
+        foreach (var msg in unread)
+        {
+            msg.Data.Dispose();
+            try
+            {
+                // A redelivery of a message the cache holds is acknowledged from there.
+                if (msg.ReplyTo is { } replyTo && msg.Metadata is { } metadata
+                    && new NatsMessageKey(metadata.Sequence.Stream, metadata.Timestamp.UtcTicks) is var key && !_held.ContainsKey(key))
+                {
+                    await _connection.AcknowledgeAsync(new NatsReceipt(key, replyTo), redeliver: true);
+                }
+            }
+            catch (Exception e) when (e is NatsException or OperationCanceledException or TimeoutException)
+            {
+                // Not lost: the server redelivers it after AckWait, or the queue's next owner rewinds the consumer.
+                LogRejectFailed(e, _connection.ProviderName, _queue, 1);
+            }
         }
     }
 
@@ -133,6 +174,7 @@ internal sealed partial class NatsQueueAdapterReceiver : IQueueAdapterReceiver
     {
         _shutDown = true;
         _consumer = null;
+        if (Interlocked.Exchange(ref _feed, null) is { } feed) await HandBackAsync(await feed.StopAsync());
         _assembler.Clear();
         if (_held.Count == 0) return;
 

@@ -32,7 +32,10 @@ public sealed class BenchSilo : IAsyncDisposable
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
     /// <summary>The pulling agents' poll period the Silo host uses by default (SiloSettings.StreamPollPeriod).</summary>
-    public static readonly TimeSpan DefaultPollPeriod = TimeSpan.FromMilliseconds(10);
+    public static readonly TimeSpan DefaultPollPeriod = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>The Silo's default poll period until reads waited for the next message: the chain section's comparison row.</summary>
+    public static readonly TimeSpan FormerPollPeriod = TimeSpan.FromMilliseconds(10);
 
     /// <summary>A silo whose edges may be memory only.</summary>
     public static Task<BenchSilo> StartAsync(CancellationToken cancellationToken) => StartAsync(null, null, cancellationToken);
