@@ -9,7 +9,7 @@ using Orleans.Streams;
 namespace Dagger.Orleans.Streaming.Nats;
 
 /// <summary>
-/// Reads one queue through its durable pull consumer, pulled continuously into a small buffer (<see cref="NatsQueueFeed"/>). A message is acknowledged only when the pulling agent reports
+/// Reads one queue through its durable pull consumer. A message is acknowledged only when the pulling agent reports
 /// it delivered to every consumer (<see cref="MessagesDeliveredAsync"/>); anything else is redelivered by the server
 /// after <see cref="NatsStreamOptions.AckWait"/> to whichever silo owns the queue then. On shutdown (the queue moves)
 /// the held messages are rejected so the next owner gets them at once.
@@ -17,6 +17,7 @@ namespace Dagger.Orleans.Streaming.Nats;
 internal sealed partial class NatsQueueAdapterReceiver : IQueueAdapterReceiver
 {
     private static readonly TimeSpan EvictionPeriod = TimeSpan.FromSeconds(5);
+    private static readonly NatsRawSerializer<NatsMemoryOwner<byte>> Raw = NatsRawSerializer<NatsMemoryOwner<byte>>.Default;
     private readonly NatsJetStreamConnection _connection;
     private readonly int _queue;
     private readonly NatsStreamOptions _options;
@@ -26,7 +27,6 @@ internal sealed partial class NatsQueueAdapterReceiver : IQueueAdapterReceiver
     private readonly Dictionary<NatsMessageKey, NatsReceipt> _held = [];
     private readonly List<NatsReceipt> _evicted = [];
     private INatsJSConsumer? _consumer;
-    private NatsQueueFeed? _feed;
 
     // Tokens count what this receiver handed to the cache. They must grow: Orleans' cache places and finds cursors by
     // token order, and the broker's sequence goes back whenever a message is redelivered.
@@ -57,26 +57,31 @@ internal sealed partial class NatsQueueAdapterReceiver : IQueueAdapterReceiver
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
     {
         if (_shutDown) return [];
-        var feed = _feed ??= await StartFeedAsync(cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.FetchTimeout);
+
+        // Initialize fails when the server is down as a silo takes the queue; the next read tries again.
+        var consumer = _consumer ??= await _connection.OpenConsumerAsync(_queue, timeout.Token);
         var batchSize = maxCount is > 0 ? Math.Min(maxCount, _options.FetchBatchSize) : _options.FetchBatchSize;
         var containers = new List<IBatchContainer>();
+        var fetch = new NatsJSFetchOpts { MaxMsgs = batchSize };
         try
         {
-            // Nothing there: wait for the next message, so that it reaches its consumer as it comes rather than at
-            // the pulling agent's next poll.
-            if (await TakeAsync(feed, batchSize, containers) == 0 && _options.ReadWait > TimeSpan.Zero && await feed.WaitAsync(_options.ReadWait, cancellationToken))
+            var read = await ReadAsync(consumer.FetchNoWaitAsync(fetch, Raw, timeout.Token), containers);
+            if (read == 0 && _options.ReadWait > TimeSpan.Zero && !_shutDown)
             {
-                await TakeAsync(feed, batchSize, containers);
+                // Nothing there: wait at the server for the next message, so that it reaches its consumer now rather
+                // than a poll period later, then take what came with it. The pull request is never given up early
+                // (only at shutdown): a message the server sent to a pull request nobody reads any more would wait
+                // for AckWait, and the messages behind it would reach an in-order consumer with a gap before them.
+                read = await ReadAsync(consumer.FetchAsync(new NatsJSFetchOpts { MaxMsgs = 1, Expires = _options.ReadWait }, Raw, timeout.Token), containers);
+                if (read > 0 && batchSize > 1) await ReadAsync(consumer.FetchNoWaitAsync(fetch with { MaxMsgs = batchSize - 1 }, Raw, timeout.Token), containers);
             }
         }
-        catch (NatsStreamProviderException e)
+        catch (Exception e) when (containers.Count > 0 && e is NatsException or OperationCanceledException or TimeoutException)
         {
-            // The pull ended: what was taken is held already (its redeliveries are skipped), so it must reach the
-            // cache; the next read opens the consumer again (it may have been made again by another silo).
-            _feed = null;
-            _consumer = null;
-            await HandBackAsync(await feed.StopAsync());
-            if (containers.Count == 0) throw;
+            // The connection dropped mid-fetch. What was read is held already (its redeliveries are skipped), so it
+            // must reach the cache now; the next read meets the failure again if it lasts.
             LogFetchInterrupted(e, _connection.ProviderName, _queue, containers.Count);
         }
         catch
@@ -90,20 +95,11 @@ internal sealed partial class NatsQueueAdapterReceiver : IQueueAdapterReceiver
         return containers;
     }
 
-    private async Task<NatsQueueFeed> StartFeedAsync(CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.FetchTimeout);
-        // Initialize fails when the server is down as a silo takes the queue; the next read tries again.
-        var consumer = _consumer ??= await _connection.OpenConsumerAsync(_queue, timeout.Token);
-        return new NatsQueueFeed(consumer, _options.FetchBatchSize, $"NATS stream provider '{_connection.ProviderName}', queue {_queue}");
-    }
-
-    /// <summary>Takes up to <paramref name="batchSize"/> buffered messages into <paramref name="containers"/>; returns how many came (a chunk of a split batch adds no container until its last chunk).</summary>
-    private async Task<int> TakeAsync(NatsQueueFeed feed, int batchSize, List<IBatchContainer> containers)
+    /// <summary>Reads one pull request's messages into <paramref name="containers"/>; returns how many messages came (a chunk of a split batch adds no container until its last chunk).</summary>
+    private async Task<int> ReadAsync(IAsyncEnumerable<INatsJSMsg<NatsMemoryOwner<byte>>> messages, List<IBatchContainer> containers)
     {
         var read = 0;
-        while (read < batchSize && feed.TryRead(out var msg))
+        await foreach (var msg in messages)
         {
             read++;
             using var data = msg.Data;
@@ -126,29 +122,6 @@ internal sealed partial class NatsQueueAdapterReceiver : IQueueAdapterReceiver
             if (await AcceptAsync(new ReadOnlySequence<byte>(data.Memory), receipt, msg.Subject) is { } container) containers.Add(container);
         }
         return read;
-    }
-
-    /// <summary>Messages the pull had buffered but nobody read go back to the server for the queue's next reader.</summary>
-    private async Task HandBackAsync(List<INatsJSMsg<NatsMemoryOwner<byte>>> unread)
-    {
-        foreach (var msg in unread)
-        {
-            msg.Data.Dispose();
-            try
-            {
-                // A redelivery of a message the cache holds is acknowledged from there.
-                if (msg.ReplyTo is { } replyTo && msg.Metadata is { } metadata
-                    && new NatsMessageKey(metadata.Sequence.Stream, metadata.Timestamp.UtcTicks) is var key && !_held.ContainsKey(key))
-                {
-                    await _connection.AcknowledgeAsync(new NatsReceipt(key, replyTo), redeliver: true);
-                }
-            }
-            catch (Exception e) when (e is NatsException or OperationCanceledException or TimeoutException)
-            {
-                // Not lost: the server redelivers it after AckWait, or the queue's next owner rewinds the consumer.
-                LogRejectFailed(e, _connection.ProviderName, _queue, 1);
-            }
-        }
     }
 
     [Obsolete("Orleans calls the overload with a CancellationToken.")]
@@ -174,7 +147,6 @@ internal sealed partial class NatsQueueAdapterReceiver : IQueueAdapterReceiver
     {
         _shutDown = true;
         _consumer = null;
-        if (Interlocked.Exchange(ref _feed, null) is { } feed) await HandBackAsync(await feed.StopAsync());
         _assembler.Clear();
         if (_held.Count == 0) return;
 

@@ -46,19 +46,22 @@ public sealed class NatsStreamOptions
     /// <summary>Most unacknowledged messages per queue; keep it above the pulling agent's cache size (4096 by default).</summary>
     public int MaxAckPending { get; set; } = 8192;
 
-    /// <summary>Most messages a queue's continuous pull asks for at once; also the most one read hands the pulling agent, and the receiver's buffer.</summary>
+    /// <summary>Most messages one pull request fetches.</summary>
     public int FetchBatchSize { get; set; } = 256;
 
-    /// <summary>How long opening a queue's consumer may take before the pulling agent's read fails (and is retried).</summary>
+    /// <summary>How long one pull request may take before the pulling agent's read fails (and is retried).</summary>
     public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// How long a read of an empty queue waits for the next message before it returns nothing: a message that comes
-    /// meanwhile reaches its consumer at once rather than at the pulling agent's next poll. Zero reads without waiting
-    /// (the poll period alone decides). Keep it short: a silo that hands the queue over to another waits for a read in
-    /// progress before it lets the queue go.
+    /// How long a read of an empty queue waits at the server for the next message before it returns nothing. A message
+    /// published meanwhile reaches its consumer at once rather than at the pulling agent's next poll, and an idle queue
+    /// costs one pull request per wait rather than one per poll period. Zero reads without waiting (the poll period alone
+    /// decides); otherwise at least 1 s (the shortest expiry NATS.Net gives a pull request) and below <see cref="FetchTimeout"/>.
     /// </summary>
-    public TimeSpan ReadWait { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan ReadWait { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The shortest non-zero <see cref="ReadWait"/>: NATS.Net refuses a pull request that expires sooner.</summary>
+    public static readonly TimeSpan MinimumReadWait = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// How long publishing one event keeps retrying (server down, reconnecting) before it throws to the producer.

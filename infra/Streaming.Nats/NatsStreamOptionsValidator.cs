@@ -30,9 +30,9 @@ internal sealed class NatsStreamOptionsValidator(NatsStreamOptions options, stri
         if (options.MaxAckPending < 1) Fail(nameof(options.MaxAckPending), $"is {options.MaxAckPending}: it must be at least 1");
         if (options.FetchBatchSize < 1) Fail(nameof(options.FetchBatchSize), $"is {options.FetchBatchSize}: it must be at least 1");
         if (options.FetchTimeout <= TimeSpan.Zero) Fail(nameof(options.FetchTimeout), $"is {options.FetchTimeout}: it must be positive");
-        if (options.ReadWait < TimeSpan.Zero || options.ReadWait > TimeSpan.FromMinutes(1))
+        if (options.ReadWait != TimeSpan.Zero && (options.ReadWait < NatsStreamOptions.MinimumReadWait || options.ReadWait >= options.FetchTimeout))
         {
-            Fail(nameof(options.ReadWait), $"is {options.ReadWait}: it must be zero (no waiting) up to 1 minute");
+            Fail(nameof(options.ReadWait), $"is {options.ReadWait}: it must be zero (no waiting) or at least {NatsStreamOptions.MinimumReadWait} and below FetchTimeout ({options.FetchTimeout})");
         }
         if (options.PublishTimeout <= TimeSpan.Zero) Fail(nameof(options.PublishTimeout), $"is {options.PublishTimeout}: it must be positive");
         if (options.ConnectTimeout <= TimeSpan.Zero) Fail(nameof(options.ConnectTimeout), $"is {options.ConnectTimeout}: it must be positive");
