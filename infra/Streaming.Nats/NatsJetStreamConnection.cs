@@ -225,6 +225,10 @@ internal sealed partial class NatsJetStreamConnection : IAsyncDisposable
         return text;
     }
 
+    // JetStream API error codes of a create that lost a race with another create of the same stream.
+    private const int StreamSubjectsOverlap = 10065;
+    private const int StreamNameInUse = 10058;
+
     private async Task EnsureStreamAsync(CancellationToken cancellationToken)
     {
         var config = new StreamConfig(Names.StreamName, [Names.StreamSubjects])
@@ -235,7 +239,20 @@ internal sealed partial class NatsJetStreamConnection : IAsyncDisposable
         };
         try
         {
-            await _jetStream.CreateOrUpdateStreamAsync(config, cancellationToken);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await _jetStream.CreateOrUpdateStreamAsync(config, cancellationToken);
+                    return;
+                }
+                catch (NatsJSApiException e) when (attempt < 3 && e.Error.ErrCode is StreamSubjectsOverlap or StreamNameInUse)
+                {
+                    // Silos (and clients) starting together race to create the stream: the loser's create finds the
+                    // winner's stream (update-or-create is not atomic in NATS.Net). Asked again, it updates that one.
+                    await Task.Delay(50 * attempt, cancellationToken);
+                }
+            }
         }
         catch (NatsJSApiException e)
         {
