@@ -52,20 +52,9 @@ internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain co
             while (_publishes.Count >= maxPublishes) await _publishes.Dequeue();
             var publish = stream.OnNextAsync(batch);
             handedOver = true;
-            if (maxPublishes <= 1 || publish.IsCompleted)
-            {
-                try
-                {
-                    await publish;
-                }
-                finally
-                {
-                    // The provider serialised it: the pooled buffer can go back.
-                    batch.Release();
-                }
-                return;
-            }
-            _publishes.Enqueue(ReleaseWhenStoredAsync(publish, batch));
+            var stored = ReleaseWhenStoredAsync(publish, batch);
+            if (maxPublishes <= 1 || publish.IsCompleted) await stored;
+            else _publishes.Enqueue(stored);
         }
         finally
         {
@@ -79,6 +68,7 @@ internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain co
         while (_publishes.Count > 0) await _publishes.Dequeue();
     }
 
+    /// <summary>The provider has serialised the batch once its publish completes: the pooled buffer can go back.</summary>
     private static async Task ReleaseWhenStoredAsync(Task publish, Batch batch)
     {
         try
