@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dagger.Orleans.Discovery;
 
 namespace Dagger.Orleans.Runtime.Timeline;
@@ -17,12 +16,12 @@ public sealed class NodeTimeline
 {
     public const int MaxSlots = 256;
     private const int BatchesPerTick = 64;
-    private static readonly long InitialWidth = Stopwatch.Frequency / 1000;
 
     private readonly Lock _lock = new();
-    private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
-    private readonly long _origin = Stopwatch.GetTimestamp();
-    private long _width = InitialWidth;
+    private readonly TimeProvider _clock;
+    private readonly DateTimeOffset _startedAt;
+    private readonly long _origin;
+    private long _width;
     private Slot[] _slots = new Slot[16];
     private long _last;
     private PumpActivity _activity = PumpActivity.Busy;
@@ -49,8 +48,14 @@ public sealed class NodeTimeline
 
     private readonly double _batchWeight;
 
-    public NodeTimeline(string nodeId, string op, string silo, double batchWeight = 1)
+    /// <param name="clock">Where time comes from (the system's; a test's own).</param>
+    public NodeTimeline(string nodeId, string op, string silo, double batchWeight = 1, TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
+        _startedAt = _clock.GetUtcNow();
+        _origin = _clock.GetTimestamp();
+        // 1 ms slots to begin with.
+        _width = Math.Max(1, _clock.TimestampFrequency / 1000);
         _batchWeight = batchWeight;
         NodeId = nodeId;
         Op = op;
@@ -76,7 +81,7 @@ public sealed class NodeTimeline
     /// <summary>The pump starts <paramref name="activity"/> now; the time since the last switch goes to what it did until now.</summary>
     public void Switch(PumpActivity activity)
     {
-        var now = Stopwatch.GetTimestamp();
+        var now = _clock.GetTimestamp();
         lock (_lock)
         {
             if (_endedAt is not null) return;
@@ -88,20 +93,20 @@ public sealed class NodeTimeline
     /// <summary>The node stopped running here (ended, failed, cancelled, or moved away).</summary>
     public void End()
     {
-        var now = Stopwatch.GetTimestamp();
+        var now = _clock.GetTimestamp();
         lock (_lock)
         {
             if (_endedAt is not null) return;
             Account(now);
             _endedAt = now;
-            EndedAt = DateTimeOffset.UtcNow;
+            EndedAt = _clock.GetUtcNow();
         }
     }
 
     /// <summary>The record so far; a running node's current activity counts up to now.</summary>
     public TimelineLane Snapshot()
     {
-        var now = Stopwatch.GetTimestamp();
+        var now = _clock.GetTimestamp();
         lock (_lock)
         {
             // Accounting up to now changes nothing a later switch would not: the time is the activity's either way.
@@ -124,8 +129,8 @@ public sealed class NodeTimeline
                 Op = Op,
                 Silo = Silo,
                 Start = _startedAt,
-                End = _endedAt is { } end ? _startedAt + Stopwatch.GetElapsedTime(_origin, end) : null,
-                SlotSeconds = (double)_width / Stopwatch.Frequency,
+                End = _endedAt is { } end ? _startedAt + _clock.GetElapsedTime(_origin, end) : null,
+                SlotSeconds = (double)_width / _clock.TimestampFrequency,
                 Busy = busy,
                 Waiting = waiting,
                 Stalled = stalled,
@@ -134,9 +139,10 @@ public sealed class NodeTimeline
         }
     }
 
-    private int SlotCount(long until) => (int)Math.Min(_slots.Length, (until - _origin) / _width + 1);
+    /// <summary>The slots up to <paramref name="until"/>: a slot it ends exactly at is the last.</summary>
+    private int SlotCount(long until) => (int)Math.Clamp((until - _origin + _width - 1) / _width, 1, _slots.Length);
 
-    private static float Seconds(long ticks) => (float)((double)ticks / Stopwatch.Frequency);
+    private float Seconds(long ticks) => (float)((double)ticks / _clock.TimestampFrequency);
 
     /// <summary>Gives the time from the last accounting to <paramref name="now"/> to the current activity, slot by slot, and the batches counted meanwhile in proportion.</summary>
     private void Account(long now)
