@@ -71,7 +71,7 @@ internal static partial class SpecFiles
     /// so rather than calling the embedded silo "this cluster".
     /// </summary>
     private static string ForEmbedded(string problem) => NotConfigured().Replace(problem, m =>
-        $"transport '{m.Groups["t"].Value}' needs a cluster with {BrokerName(m.Groups["t"].Value)} (run it with --cluster FILE); without --cluster the embedded silo carries memory edges only");
+        $"transport '{m.Groups["t"].Value}' is not configured on the embedded silo, which carries memory edges only: it needs a cluster with {BrokerName(m.Groups["t"].Value)} (--cluster FILE)");
 
     private static string BrokerName(string transport) => transport switch
     {
