@@ -168,4 +168,37 @@ public sealed class ClusterDiscoveryCommandTests(CliFixture cli, ClampSiloCluste
         Assert.Contains(result.StderrLines, l => l.Contains("0123456789abcdef", StringComparison.Ordinal));
         Assert.False(File.Exists(Path.Combine(cli.TempDir, "none.svg")));
     }
+
+    [Fact]
+    public async Task Graph_of_a_run_on_the_cluster_labels_each_node_with_its_state_silo_and_counts()
+    {
+        var run = await cli.RunAsync("run", "examples/quickstart.json", "--cluster", cluster.ClusterFile);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var document = run.Document();
+        var id = document.GetProperty("dag").GetString()!;
+        var nodes = document.GetProperty("stats").GetProperty("nodes");
+
+        var dot = await cli.RunAsync("graph", id, "--cluster", cluster.ClusterFile);
+        var mermaid = await cli.RunAsync("graph", id, "--format", "mermaid", "--cluster", cluster.ClusterFile);
+
+        Assert.True(dot.ExitCode == 0, dot.ToString());
+        Assert.StartsWith("digraph \"diamond\" {", dot.Stdout);
+        var src = nodes.GetProperty("src");
+        Assert.Contains($"\\nFinished on {src.GetProperty("silo").GetString()} · out {src.GetProperty("emitted").GetInt64():N0} · in 0\", style=filled", dot.Stdout);
+        Assert.Contains("\"join\" -> \"out\";", dot.Stdout);
+        Assert.True(mermaid.ExitCode == 0, mermaid.ToString());
+        var outNode = nodes.GetProperty("out");
+        Assert.Contains($"n4[\"out: collect<br/>Finished on {outNode.GetProperty("silo").GetString()} · out 0 · in {outNode.GetProperty("received").GetInt64():N0}\"]", mermaid.Stdout);
+        Assert.Contains("style n4 fill:", mermaid.Stdout);
+    }
+
+    [Fact]
+    public async Task Graph_of_an_unknown_run_exits_2_naming_it()
+    {
+        var result = await cli.RunAsync("graph", "0123456789abcdef", "--cluster", cluster.ClusterFile);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal("", result.Stdout);
+        Assert.Contains(result.StderrLines, l => l.Contains("0123456789abcdef", StringComparison.Ordinal));
+    }
 }
