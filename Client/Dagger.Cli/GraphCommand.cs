@@ -92,7 +92,7 @@ internal static class GraphCommand
     {
         if (live is null || !live.TryGetValue(nodeId, out var s)) return "";
         var where = s.Silo is null ? "" : $" on {s.Silo}";
-        return Escape($"{lineBreak}{s.State}{where} · out {s.Emitted:N0} · in {s.Received:N0}").Replace("\\n", "\n");
+        return lineBreak + Escape($"{s.State}{where} · out {s.Emitted:N0} · in {s.Received:N0}");
     }
 
     private static string LiveStyle(IReadOnlyDictionary<string, NodeStatus>? live, string nodeId) =>
