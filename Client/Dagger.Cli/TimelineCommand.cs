@@ -34,9 +34,10 @@ internal static class TimelineCommand
     /// <summary>Gathers the run's lanes from the silos and draws them into <paramref name="path"/>; answers how many lanes. Throws DagNotFoundException for an unknown id.</summary>
     public static async Task<int> WriteAsync(DaggerClient client, string dagId, string path)
     {
+        var spec = await client.Attach(dagId).GetSpecAsync();
         var lanes = await client.GetTimelineAsync(dagId);
         if (lanes.Count == 0) throw new InvalidOperationException($"no silo holds a timeline of DAG {dagId} (its silos restarted, or it was dropped after DaggerOptions.ResultRetention)");
-        TimelineFile.Write(path, $"DAG {dagId}", lanes);
+        TimelineFile.Write(path, spec.Name is { } name ? $"{name} (DAG {dagId})" : $"DAG {dagId}", lanes);
         return lanes.Count;
     }
 }

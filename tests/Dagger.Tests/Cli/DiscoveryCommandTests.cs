@@ -124,6 +124,30 @@ public class DiscoveryCommandTests(CliFixture cli)
     }
 
     [Fact]
+    public async Task The_timeline_shows_a_fast_source_stalled_by_a_slow_consumer_that_is_busy()
+    {
+        // Batches of one element: the source fills the edge's window (32 batches) at once, then waits for room while
+        // each element sleeps 5 ms.
+        var spec = cli.WriteSpec("backpressure.json", """
+            { "name": "backpressure", "defaults": { "batch": 1 },
+              "nodes": [ { "id": "src", "op": "range", "args": { "count": 150 } },
+                         { "id": "slow", "op": "sleep", "args": { "ms": 5 } },
+                         { "id": "out", "op": "count" } ],
+              "edges": [ { "from": "src", "to": "slow" }, { "from": "slow", "to": "out" } ] }
+            """);
+        var path = Path.Combine(cli.TempDir, "backpressure.svg");
+
+        var result = await cli.RunAsync("run", spec, "--timeline", path);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lanes = TimelineSvg.Load(path).Lanes.ToDictionary(l => (string)l.Attribute("data-node")!);
+        Assert.True(TimelineSvg.Fraction(lanes["src"], "stalled") > 0.5, lanes["src"].ToString());
+        Assert.Contains("stalled", TimelineSvg.Spans(lanes["src"]));
+        Assert.True(TimelineSvg.Fraction(lanes["slow"], "busy") > 0.5, lanes["slow"].ToString());
+        Assert.True(TimelineSvg.Fraction(lanes["out"], "waiting") > 0.5, lanes["out"].ToString());
+    }
+
+    [Fact]
     public async Task Run_with_a_png_timeline_writes_a_png()
     {
         var path = Path.Combine(cli.TempDir, "quickstart-timeline.png");
