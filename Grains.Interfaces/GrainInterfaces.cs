@@ -15,7 +15,11 @@ public interface IDagGrain : IGrainWithStringKey
     /// <summary>Returns when the run has ended or <paramref name="maxWait"/> has passed, whichever is first.</summary>
     [AlwaysInterleave] Task<DagStatus> WaitAsync(TimeSpan maxWait);
 
-    [AlwaysInterleave] Task CancelAsync(CancelMode mode);
+    /// <summary>
+    /// Graceful: sources stop and the rest drains for at most <paramref name="grace"/> (null: the silo's
+    /// <c>GracePeriod</c>), then the run is cancelled forcefully. Force: every node stops now.
+    /// </summary>
+    [AlwaysInterleave] Task CancelAsync(CancelMode mode, TimeSpan? grace);
 
     /// <summary>Cancels one node (see DagRun.CancelNodeAsync for what happens downstream).</summary>
     [AlwaysInterleave] Task CancelNodeAsync(string nodeId, CancelMode mode);

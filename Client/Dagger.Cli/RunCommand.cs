@@ -26,13 +26,15 @@ internal static class RunCommand
             if (!(t > 0 && t <= MaxTimeoutSeconds))
                 r.AddError($"--timeout must be a positive number of seconds, at most {MaxTimeoutSeconds} (got {r.Tokens[0].Value})");
         });
+        var grace = GraceOption.Create();
         var operators = SpecFiles.OperatorsOption();
-        var command = new Command("run", "validate and run a DAG to completion; the result document goes to stdout") { spec, cluster, timeout, operators };
-        command.SetAction((parse, _) => RunAsync(parse.GetValue(spec)!, parse.GetValue(cluster), parse.GetValue(timeout), parse.GetValue(operators) ?? []));
+        var command = new Command("run", "validate and run a DAG to completion; the result document goes to stdout") { spec, cluster, timeout, grace, operators };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(spec)!, parse.GetValue(cluster), parse.GetValue(timeout),
+            GraceOption.ToTimeSpan(parse.GetValue(grace)), parse.GetValue(operators) ?? []));
         return command;
     }
 
-    private static async Task<int> RunAsync(string specPath, string? clusterPath, double? timeoutSeconds, string[] operatorAssemblies)
+    private static async Task<int> RunAsync(string specPath, string? clusterPath, double? timeoutSeconds, TimeSpan? grace, string[] operatorAssemblies)
     {
         var clock = Stopwatch.StartNew();
         var progress = ProgressReporter.Create();
@@ -78,7 +80,7 @@ internal static class RunCommand
                 return ExitCodes.Invalid;
             }
             // Ctrl+C handling first: a script that sends SIGINT once it reads "submitted" must reach the handler.
-            using var interrupts = new InterruptHandler(run, progress);
+            using var interrupts = new InterruptHandler(run, progress, grace);
             progress.Line($"DAG {run.Id} submitted ({dag.Nodes.Count} nodes)");
             using var deadline = timeoutSeconds is { } t ? new CancellationTokenSource(TimeSpan.FromSeconds(t)) : new CancellationTokenSource();
             string? timeoutError = null;

@@ -215,6 +215,7 @@ internal sealed partial class DagGrain
             if (_nodes[nodeId].State == NodeState.Pending) _nodes[nodeId] = _nodes[nodeId] with { State = NodeState.Running };
             _nodeSilos[nodeId] = await WithPlacement(plan, position, _spec!.Nodes.Count, static (node, plan) => node.ResumeAsync(plan));
             _awaitingResume.Remove(nodeId);
+            await RepeatCancelTo(nodeId);
         }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {
