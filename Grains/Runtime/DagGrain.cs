@@ -29,6 +29,8 @@ internal sealed partial class DagGrain(
     private string? _error;
     private DateTimeOffset _startedAt;
     private DateTimeOffset? _endedAt;
+    // A submission is checking its spec against the cluster: the run does not exist yet, but is about to.
+    private bool _submitting;
 
     private string DagId => this.GetPrimaryKeyString();
 
@@ -47,7 +49,18 @@ internal sealed partial class DagGrain(
         }
         var problems = DagValidator.Validate(spec, catalog, _options.Transports);
         // Refused now, naming node and capability, rather than failing (or waiting) once nodes start.
-        if (problems.Count == 0) problems = await accelerators.CheckAsync(spec, _options.SiloMetadataWait);
+        if (problems.Count == 0)
+        {
+            _submitting = true;
+            try
+            {
+                problems = await accelerators.CheckAsync(spec, _options.SiloMetadataWait);
+            }
+            finally
+            {
+                _submitting = false;
+            }
+        }
         if (problems.Count > 0) return new SubmitResult { DagId = DagId, Problems = problems };
         // A submission of this id may have got in while the check waited: answer as to a repeat.
         if (_spec is not null) return await SubmitAsync(spec);
@@ -394,7 +407,8 @@ internal sealed partial class DagGrain(
     /// <summary>Asked about an id no run has: this activation holds nothing worth keeping.</summary>
     private DagNotFoundException NotFound()
     {
-        DeactivateOnIdle();
+        // A submission checking its spec has no run yet, but this activation is about to hold one.
+        if (!_submitting) DeactivateOnIdle();
         return new DagNotFoundException(DagId);
     }
 
