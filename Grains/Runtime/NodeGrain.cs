@@ -91,17 +91,22 @@ internal sealed partial class NodeGrain(
         return new StreamEdgeWriter(stream, consumer, edge, plan.Window, maxPublishes, _forced.Token);
     }
 
-    public async ValueTask<int> PushAsync(int port, Batch[] batches)
+    public async ValueTask<PushReply> PushAsync(int port, Batch[] batches)
     {
+        var giveUpAt = Environment.TickCount64 + (long)options.Value.MaxWait.TotalMilliseconds;
         for (var i = 0; i < batches.Length; i++)
         {
-            if (!await DeliverAsync(port, batches[i])) return i;
+            var outcome = await DeliverAsync(port, batches[i], giveUpAt);
+            if (outcome == InboxWrite.Taken) continue;
+            // What was not taken is left as it came: the producer's own object within a silo (it sends it again), a
+            // copy nobody holds across silos (the garbage collector takes it).
+            return new PushReply(i, Busy: outcome == InboxWrite.Busy);
         }
-        return batches.Length;
+        return new PushReply(batches.Length, Busy: false);
     }
 
-    /// <summary>False when the node is moving: the batch is left as it came and its producer sends it again.</summary>
-    private ValueTask<bool> DeliverAsync(int port, Batch batch)
+    /// <summary>Busy when the inbox had no room in time, refused when the node is moving or not running here.</summary>
+    private ValueTask<InboxWrite> DeliverAsync(int port, Batch batch, long giveUpAt)
     {
         if (_inbox is null)
         {
@@ -109,11 +114,11 @@ internal sealed partial class NodeGrain(
             // not heard yet, or its silo died and took it). Refused: the producer tries again until it hears that
             // the consumer finished, or gives up and fails the run.
             DeactivateOnIdle();
-            return ValueTask.FromResult(false);
+            return ValueTask.FromResult(InboxWrite.Refused);
         }
-        if (_departing is not null) return ValueTask.FromResult(false);
+        if (_departing is not null) return ValueTask.FromResult(InboxWrite.Refused);
         batch.AdoptIfReceivedCopy();
-        return _inbox.WriteAsync(port, batch);
+        return _inbox.WriteWithinAsync(port, batch, giveUpAt);
     }
 
     public Task ConsumerFinishedAsync(string toNode, int port)
