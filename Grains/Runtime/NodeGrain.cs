@@ -235,6 +235,17 @@ internal sealed partial class NodeGrain(
             // (usually the cancellation itself) is only worth a debug line.
             LogStoppedWith(logger, e, _plan!.DagId, _plan.NodeId);
         }
+        catch (Runtime.Durability.StaleRecordException e)
+        {
+            // Another activation of this node took over (its silo was declared dead while this one ran on): that one
+            // runs the node now, and this one leaves without a word to the run, which counts on the other.
+            LogStale(logger, e, _plan!.DagId, _plan.NodeId);
+            _forced.Cancel();
+            CloseInbox(deliveriesDone: false);
+            _output?.Discard();
+            DelayDeactivation(TimeSpan.Zero);
+            DeactivateOnIdle();
+        }
         catch (Exception e)
         {
             await FailAsync(e);
@@ -576,6 +587,9 @@ internal sealed partial class NodeGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "DAG {DagId}: node {NodeId} stopped by forceful cancellation")]
     private static partial void LogStoppedWith(ILogger logger, Exception exception, string dagId, string nodeId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DAG {DagId}: node {NodeId} stops here: another activation of it wrote its checkpoint")]
+    private static partial void LogStale(ILogger logger, Exception exception, string dagId, string nodeId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DAG {DagId}: node {NodeId} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string dagId, string nodeId);
