@@ -88,7 +88,7 @@ internal sealed partial class NodeGrain(
         // Publishes in flight may be stored out of order after a retry, which only a node that cannot be durable
         // takes in its stride (StreamEdgeWriter): with a run-state storage, one at a time.
         var maxPublishes = options.Value.StateStorage is null ? plan.Window : 1;
-        return new StreamEdgeWriter(stream, consumer, edge, plan.Window, maxPublishes, _forced.Token);
+        return new StreamEdgeWriter(stream, consumer, edge, plan.Window, maxPublishes, options.Value.MaxWait, _forced.Token);
     }
 
     public async ValueTask<PushReply> PushAsync(int port, Batch[] batches)
@@ -484,7 +484,7 @@ internal sealed partial class NodeGrain(
         {
             if (!writer.Closed) await writer.SendAsync(end);
         }
-        foreach (var writer in _outputs) await writer.DrainAsync();
+        foreach (var writer in _outputs) await writer.CompleteAsync(end.Sequence);
         await TearDownInputsAsync();
         CloseInbox();
         var result = SinkResult();
