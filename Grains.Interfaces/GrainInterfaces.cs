@@ -12,6 +12,9 @@ public interface IDagGrain : IGrainWithStringKey
 
     [AlwaysInterleave] Task<DagStatus> GetStatusAsync();
 
+    /// <summary>The run's spec, as submitted (<c>dagger graph ID --cluster</c> draws it with each node's state).</summary>
+    [AlwaysInterleave] Task<DagSpec> GetSpecAsync();
+
     /// <summary>Returns when the run has ended or <paramref name="maxWait"/> has passed, whichever is first.</summary>
     [AlwaysInterleave] Task<DagStatus> WaitAsync(TimeSpan maxWait);
 

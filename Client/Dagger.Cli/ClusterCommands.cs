@@ -10,7 +10,7 @@ namespace Dagger.Orleans.Cli;
 /// <summary><c>submit</c>, <c>status</c> and <c>cancel</c>: commands against a running cluster.</summary>
 internal static class ClusterCommands
 {
-    private static Option<string> ClusterOption() => new("--cluster") { Description = "cluster file", Required = true };
+    internal static Option<string> ClusterOption() => new("--cluster") { Description = "cluster file", Required = true };
 
     public static Command Submit()
     {
@@ -115,7 +115,8 @@ internal static class ClusterCommands
         return root.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
-    private static async Task<int> WithClusterAsync(string clusterPath, Func<DaggerClient, Task<int>> action)
+    /// <summary>Joins the cluster, runs <paramref name="action"/>, and turns the ways that can fail into messages and exit codes.</summary>
+    internal static async Task<int> WithClusterAsync(string clusterPath, Func<DaggerClient, Task<int>> action)
     {
         try
         {

@@ -13,6 +13,9 @@ public sealed class DagRun(string id, IDagGrain grain)
     /// <summary>The run's status now; asked again through another gateway when the client's gateway silo dies.</summary>
     public Task<DagStatus> GetStatusAsync() => GatewayRetry.ReadAsync(grain.GetStatusAsync);
 
+    /// <summary>The spec the run was submitted with.</summary>
+    public Task<Spec.DagSpec> GetSpecAsync() => GatewayRetry.ReadAsync(grain.GetSpecAsync);
+
     /// <summary>Waits until the run has ended and returns its final status. Cancelling <paramref name="cancellation"/> stops waiting, not the run.</summary>
     public async Task<DagStatus> WaitAsync(TimeSpan? progressInterval = null, CancellationToken cancellation = default)
     {

@@ -67,6 +67,7 @@ internal sealed partial class DagGrain(
 
         _spec = spec;
         _startedAt = DateTimeOffset.UtcNow;
+        Discovery.RunListGrain.Announce(GrainFactory, DagId, spec, _startedAt);
         foreach (var node in spec.Nodes) _nodes[node.Id] = new NodeStatus { NodeId = node.Id, State = NodeState.Pending };
         DelayDeactivation(TimeSpan.MaxValue);
         LogSubmitted(logger, DagId, spec.Nodes.Count);

@@ -217,6 +217,7 @@ internal sealed partial class NodeGrain(
         await Task.Yield();
         // The pump inherits the request context of the StartAsync call (placement hints): data calls carry none.
         RequestContext.Clear();
+        OpenTimeline();
         try
         {
             switch (_operator)
@@ -253,6 +254,7 @@ internal sealed partial class NodeGrain(
         finally
         {
             if (_forced.IsCancellationRequested) _output?.Discard();
+            _timeline?.End();
         }
     }
 
@@ -291,7 +293,7 @@ internal sealed partial class NodeGrain(
             Batch batch;
             if (inbox.PortCount == 1)
             {
-                var next = await inbox.ReadAsync(0);
+                var next = await WaitingFor(inbox.ReadAsync(0));
                 if (next is null)
                 {
                     _ended = !_pausing;
@@ -301,7 +303,7 @@ internal sealed partial class NodeGrain(
             }
             else
             {
-                var next = await inbox.ReadAnyAsync();
+                var next = await WaitingFor(inbox.ReadAnyAsync());
                 if (next is null)
                 {
                     _ended = !_pausing;
@@ -381,7 +383,7 @@ internal sealed partial class NodeGrain(
                     {
                         current[p]?.Release();
                         current[p] = null;
-                        var next = await inbox.ReadAsync(p);
+                        var next = await WaitingFor(inbox.ReadAsync(p));
                         if (next is not null) NoteTaken(p, next.Sequence);
                         if (next is null && _pausing)
                         {
@@ -470,7 +472,7 @@ internal sealed partial class NodeGrain(
         batch.AddHolders(live - 1);
         foreach (var writer in _outputs)
         {
-            if (!writer.Closed) await writer.SendAsync(batch);
+            if (!writer.Closed) await StalledBy(writer.SendAsync(batch));
         }
     }
 

@@ -140,7 +140,7 @@ public class RunCommandTests(CliFixture cli)
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Equal("", result.Stdout);
         Assert.Contains(result.StderrLines, l => l.Contains("edge 0 (src -> out)", StringComparison.Ordinal)
-            && l.Contains("transport 'nats' is not configured on this cluster (configured: memory)", StringComparison.Ordinal));
+            && l.Contains("transport 'nats' is not configured on the embedded silo, which carries memory edges only: it needs a cluster with NATS (--cluster FILE)", StringComparison.Ordinal));
     }
 
     [Fact]
