@@ -55,8 +55,9 @@ internal static class ClusterCommands
         var id = new Argument<string>("id") { Description = "the DAG id" };
         var force = new Option<bool>("--force") { Description = "stop every node now instead of draining" };
         var node = new Option<string?>("--node") { Description = "cancel this node only (graceful: it ends its output; --force: it and everything downstream stop now)" };
+        var grace = GraceOption.Create();
         var cluster = ClusterOption();
-        var command = new Command("cancel", "cancel a DAG: graceful (drain, then stop) or --force") { id, force, node, cluster };
+        var command = new Command("cancel", "cancel a DAG: graceful (drain for at most --grace seconds, then stop) or --force") { id, force, node, grace, cluster };
         command.SetAction((parse, _) => WithClusterAsync(parse.GetValue(cluster)!, async client =>
         {
             var mode = parse.GetValue(force) ? CancelMode.Force : CancelMode.Graceful;
@@ -68,7 +69,7 @@ internal static class ClusterCommands
             }
             else
             {
-                await run.CancelAsync(mode);
+                await run.CancelAsync(mode, GraceOption.ToTimeSpan(parse.GetValue(grace)));
                 Console.WriteLine($"cancel requested for {run.Id}");
             }
             return ExitCodes.Ok;

@@ -26,18 +26,20 @@ internal static class RunCommand
             if (!(t > 0 && t <= MaxTimeoutSeconds))
                 r.AddError($"--timeout must be a positive number of seconds, at most {MaxTimeoutSeconds} (got {r.Tokens[0].Value})");
         });
+        var grace = GraceOption.Create();
         var operators = SpecFiles.OperatorsOption();
         var timeline = new Option<string?>("--timeline") { Description = "when the run ends, draw its timeline into this file (.svg or .png)" };
         timeline.Validators.Add(r =>
         {
             if (r.Tokens.Count == 1 && Timeline.TimelineFile.Problem(r.Tokens[0].Value) is { } problem) r.AddError($"--timeline: {problem}");
         });
-        var command = new Command("run", "validate and run a DAG to completion; the result document goes to stdout") { spec, cluster, timeout, operators, timeline };
-        command.SetAction((parse, _) => RunAsync(parse.GetValue(spec)!, parse.GetValue(cluster), parse.GetValue(timeout), parse.GetValue(operators) ?? [], parse.GetValue(timeline)));
+        var command = new Command("run", "validate and run a DAG to completion; the result document goes to stdout") { spec, cluster, timeout, grace, operators, timeline };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(spec)!, parse.GetValue(cluster), parse.GetValue(timeout),
+            GraceOption.ToTimeSpan(parse.GetValue(grace)), parse.GetValue(operators) ?? [], parse.GetValue(timeline)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string specPath, string? clusterPath, double? timeoutSeconds, string[] operatorAssemblies, string? timelinePath)
+    private static async Task<int> RunAsync(string specPath, string? clusterPath, double? timeoutSeconds, TimeSpan? grace, string[] operatorAssemblies, string? timelinePath)
     {
         var clock = Stopwatch.StartNew();
         var progress = ProgressReporter.Create();
@@ -83,7 +85,7 @@ internal static class RunCommand
                 return ExitCodes.Invalid;
             }
             // Ctrl+C handling first: a script that sends SIGINT once it reads "submitted" must reach the handler.
-            using var interrupts = new InterruptHandler(run, progress);
+            using var interrupts = new InterruptHandler(run, progress, grace);
             progress.Line($"DAG {run.Id} submitted ({dag.Nodes.Count} nodes)");
             using var deadline = timeoutSeconds is { } t ? new CancellationTokenSource(TimeSpan.FromSeconds(t)) : new CancellationTokenSource();
             string? timeoutError = null;
