@@ -3,7 +3,7 @@ using Dagger.Orleans.Spec;
 namespace Dagger.Orleans.Discovery;
 
 /// <summary>
-/// The cluster's list of runs (<see cref="IRunListGrain"/>), in memory: the newest <see cref="Capacity"/> are kept.
+/// The cluster's list of runs (<see cref="IRunListGrain"/>), in memory: the <see cref="Capacity"/> most recently submitted are kept.
 /// A run whose DAG grain no longer answers for it (<c>DaggerOptions.ResultRetention</c> after its end) is forgotten when
 /// a client lists it and hears so. Only the list lives
 /// here; state and age come from each run's DAG grain, so this grain's memory does not grow with a run's life.
@@ -13,9 +13,10 @@ internal sealed class RunListGrain : Grain, IRunListGrain
     /// <summary>How many runs the list keeps; the oldest go first (a run still going is still answered by <c>dagger status</c>).</summary>
     public const int Capacity = 1000;
 
-    // Submission order: the newest at the end; ids index into it for forgetting.
-    private readonly LinkedList<RunEntry> _runs = new();
-    private readonly Dictionary<string, LinkedListNode<RunEntry>> _byId = new(StringComparer.Ordinal);
+    // Ordered by submission time (then id), so the oldest go first whatever order the one-way adds arrive in.
+    private readonly SortedSet<RunEntry> _runs = new(Comparer<RunEntry>.Create(static (a, b) =>
+        a.SubmittedAt != b.SubmittedAt ? a.SubmittedAt.CompareTo(b.SubmittedAt) : string.CompareOrdinal(a.DagId, b.DagId)));
+    private readonly Dictionary<string, RunEntry> _byId = new(StringComparer.Ordinal);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -26,9 +27,9 @@ internal sealed class RunListGrain : Grain, IRunListGrain
 
     public Task AddAsync(RunEntry run)
     {
-        if (_byId.ContainsKey(run.DagId)) return Task.CompletedTask;
-        _byId[run.DagId] = _runs.AddLast(run);
-        while (_runs.Count > Capacity) Remove(_runs.First!.Value.DagId);
+        if (!_byId.TryAdd(run.DagId, run)) return Task.CompletedTask;
+        _runs.Add(run);
+        while (_runs.Count > Capacity) Remove(_runs.Min!.DagId);
         return Task.CompletedTask;
     }
 
@@ -42,7 +43,7 @@ internal sealed class RunListGrain : Grain, IRunListGrain
 
     private void Remove(string dagId)
     {
-        if (_byId.Remove(dagId, out var node)) _runs.Remove(node);
+        if (_byId.Remove(dagId, out var run)) _runs.Remove(run);
     }
 
     /// <summary>The hook a DAG grain calls once its run is accepted: one message, not awaited, so a submission never waits on the list.</summary>
