@@ -23,9 +23,23 @@ internal static class TimelineCommand
             }
             return ClusterCommands.WithClusterAsync(parse.GetValue(cluster)!, async client =>
             {
-                var lanes = await WriteAsync(client, parse.GetValue(id)!, path);
-                Console.Error.WriteLine($"dagger: timeline of {parse.GetValue(id)} ({lanes} lanes) written to {path}");
-                return ExitCodes.Ok;
+                try
+                {
+                    var lanes = await WriteAsync(client, parse.GetValue(id)!, path);
+                    Console.Error.WriteLine($"dagger: timeline of {parse.GetValue(id)} ({lanes} lanes) written to {path}");
+                    return ExitCodes.Ok;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"dagger: cannot write the timeline to {path}: {e.Message}");
+                    return ExitCodes.Invalid;
+                }
+                catch (InvalidOperationException e)
+                {
+                    // The run is known, but no silo has its lanes (they restarted): nothing to draw.
+                    Console.Error.WriteLine($"dagger: {e.Message}");
+                    return ExitCodes.Failed;
+                }
             });
         });
         return command;
