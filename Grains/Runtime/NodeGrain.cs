@@ -29,19 +29,11 @@ internal sealed partial class NodeGrain(
     private IDagGrain? _dag;
     private readonly CancellationTokenSource _forced = new();
     private readonly CancellationTokenSource _stopProducing = new();
-    private NodeState _state = NodeState.Pending;
+    private readonly NodeLifecycle _life = new();
     private long _emitted;
     private long _received;
     private long _nextSequence;
-    private bool _limitReached;
-    private bool _stopRequested;
-    // Cancelled alone (gracefully): it ends like a finished node, but reports Cancelled.
-    private bool _stoppedByUser;
     private Task? _pump;
-    // Live migration: the pump stops at its next batch boundary (see NodeGrain.Migration.cs).
-    private bool _pausing;
-    // Set when the pump ran out of input (or its source said it is done): a pause then is an end, not a move.
-    private bool _ended;
     private Batch?[] _lockstepCarry = [];
 
     public Task<SiloAddress> StartAsync(NodePlan plan)
@@ -73,7 +65,7 @@ internal sealed partial class NodeGrain(
         _outputs = plan.Outputs.Select(e => CreateWriter(plan, e)).ToArray();
         if (_streamTaken.Length != plan.InputCount) _streamTaken = Enumerable.Repeat(-1L, plan.InputCount).ToArray();
         for (var i = 0; i < _outputs.Length && closedOutputs is not null && i < closedOutputs.Length; i++) _outputs[i].Closed = closedOutputs[i];
-        _state = NodeState.Running;
+        _life.Start();
         // A running pump is not grain activity: keep the activation until the node ends.
         DelayDeactivation(TimeSpan.MaxValue);
         _pump = RunAsync();
@@ -132,7 +124,7 @@ internal sealed partial class NodeGrain(
         {
             if (writer.Edge.ToNode == toNode && writer.Edge.Port == port) writer.Closed = true;
         }
-        if (_state == NodeState.Running && _outputs.All(w => w.Closed))
+        if (_life.IsRunning && _outputs.All(w => w.Closed))
         {
             LogTornDown(logger, _plan.DagId, _plan.NodeId);
             RequestStop();
@@ -153,8 +145,7 @@ internal sealed partial class NodeGrain(
             if (_operator is SourceOperator) RequestStop();
             return null;
         }
-        var wasRunning = _state is NodeState.Running or NodeState.Pending;
-        if (wasRunning) _state = NodeState.Cancelled;
+        var wasRunning = _life.CancelForcefully();
         foreach (var writer in _outputs) writer.Closed = true;
         _forced.Cancel();
         _stopProducing.Cancel();
@@ -179,10 +170,9 @@ internal sealed partial class NodeGrain(
             DeactivateOnIdle();
             return Task.CompletedTask;
         }
-        if (_state != NodeState.Running || _stopRequested) return Task.CompletedTask;
+        if (!_life.RequestStopByUser()) return Task.CompletedTask;
         LogStoppedByUser(logger, _plan.DagId, _plan.NodeId);
-        _stoppedByUser = true;
-        RequestStop();
+        StopTakingInput();
         return Task.CompletedTask;
     }
 
@@ -196,7 +186,7 @@ internal sealed partial class NodeGrain(
     private NodeStatus Status(string? error = null) => new()
     {
         NodeId = _plan?.NodeId ?? this.GetPrimaryKeyString(),
-        State = _state,
+        State = _life.State,
         Emitted = _emitted,
         Received = _received,
         Silo = RuntimeIdentity,
@@ -205,7 +195,11 @@ internal sealed partial class NodeGrain(
 
     private void RequestStop()
     {
-        _stopRequested = true;
+        if (_life.RequestStop()) StopTakingInput();
+    }
+
+    private void StopTakingInput()
+    {
         _stopProducing.Cancel();
         // A transform or sink waiting for input wakes up to a closed inbox and ends.
         if (_operator is not SourceOperator) CloseInbox();
@@ -227,7 +221,7 @@ internal sealed partial class NodeGrain(
                 default: await RunInputsAsync(); break;
             }
             if (_forced.IsCancellationRequested) return;
-            if (_pausing && !_ended && !_stopRequested && !_limitReached) await PauseAsync();
+            if (_life.StoppedToMove) await PauseAsync();
             else await FinishAsync();
         }
         catch (Exception e) when (_forced.IsCancellationRequested)
@@ -261,7 +255,7 @@ internal sealed partial class NodeGrain(
     private async Task RunSourceAsync(SourceOperator source)
     {
         var output = _output!;
-        while (!_stopRequested && !_limitReached && !_forced.IsCancellationRequested && !_pausing)
+        while (_life.KeepsPumping && !_forced.IsCancellationRequested)
         {
             bool more;
             try
@@ -278,7 +272,7 @@ internal sealed partial class NodeGrain(
             await CheckpointAsync();
             if (!more)
             {
-                _ended = true;
+                _life.EndInputNow();
                 break;
             }
         }
@@ -287,7 +281,7 @@ internal sealed partial class NodeGrain(
     private async Task RunInputsAsync()
     {
         var inbox = _inbox!;
-        while (!_limitReached && !_stopRequested && !_pausing)
+        while (_life.KeepsPumping)
         {
             int port;
             Batch batch;
@@ -296,7 +290,7 @@ internal sealed partial class NodeGrain(
                 var next = await WaitingFor(inbox.ReadAsync(0));
                 if (next is null)
                 {
-                    _ended = !_pausing;
+                    _life.EndInput();
                     return;
                 }
                 (port, batch) = (0, next);
@@ -306,7 +300,7 @@ internal sealed partial class NodeGrain(
                 var next = await WaitingFor(inbox.ReadAnyAsync());
                 if (next is null)
                 {
-                    _ended = !_pausing;
+                    _life.EndInput();
                     return;
                 }
                 (port, batch) = next.Value;
@@ -319,7 +313,7 @@ internal sealed partial class NodeGrain(
                 MarkProcessed(port, sequence);
                 if (inbox.PortCount == 1)
                 {
-                    _ended = true;
+                    _life.EndInputNow();
                     return;
                 }
                 continue;
@@ -375,7 +369,7 @@ internal sealed partial class NodeGrain(
         _lockstepCarry = [];
         try
         {
-            while (!_limitReached && !_stopRequested)
+            while (_life.IsRunning && !_life.LimitReached && !_life.StopRequested)
             {
                 for (var p = 0; p < current.Length; p++)
                 {
@@ -385,7 +379,7 @@ internal sealed partial class NodeGrain(
                         current[p] = null;
                         var next = await WaitingFor(inbox.ReadAsync(p));
                         if (next is not null) NoteTaken(p, next.Sequence);
-                        if (next is null && _pausing)
+                        if (next is null && _life.Pausing)
                         {
                             _lockstepCarry = CarryRest(current, offset);
                             return;
@@ -393,7 +387,7 @@ internal sealed partial class NodeGrain(
                         if (next is null || next.Final)
                         {
                             // Lockstep ends when any input ends.
-                            _ended = true;
+                            _life.EndInputNow();
                             return;
                         }
                         _received += next.Count;
@@ -425,7 +419,7 @@ internal sealed partial class NodeGrain(
         while (output.HasReady)
         {
             var batch = output.TakeReady();
-            if (_limitReached)
+            if (_life.LimitReached)
             {
                 batch.Release();
                 continue;
@@ -457,7 +451,7 @@ internal sealed partial class NodeGrain(
             if (batch.Count >= left)
             {
                 batch.Count = (int)left;
-                _limitReached = true;
+                _life.ReachLimit();
             }
         }
         batch.Sequence = _nextSequence++;
@@ -490,7 +484,7 @@ internal sealed partial class NodeGrain(
         await TearDownInputsAsync();
         CloseInbox();
         var result = SinkResult();
-        if (_state == NodeState.Running) _state = _stoppedByUser ? NodeState.Cancelled : NodeState.Finished;
+        _life.Finish();
         LogFinished(logger, plan.DagId, plan.NodeId, _emitted);
         await _dag!.NodeFinishedAsync(Status(), result);
         await ForgetCheckpointAsync();
@@ -515,7 +509,7 @@ internal sealed partial class NodeGrain(
         DisposeOperatorWhenIdle();
         // A node moving away goes on elsewhere: what its inbox holds travels in its snapshot.
         if (_departing is not null) return;
-        var lostWhileRunning = _state == NodeState.Running && !_forced.IsCancellationRequested;
+        var lostWhileRunning = _life.IsRunning && !_forced.IsCancellationRequested;
         if (lostWhileRunning && _durable)
         {
             // Everything it had not checkpointed is still at the broker: it starts again from its checkpoint.
@@ -529,7 +523,7 @@ internal sealed partial class NodeGrain(
         {
             // Going away mid-stream (its silo shutting down, say) loses what a memory edge held: the run cannot
             // complete correctly, so it fails now instead of waiting forever for this node's end of stream.
-            _state = NodeState.Failed;
+            _life.Fail();
             _forced.Cancel();
             await _dag!.NodeFailedAsync(_plan!.NodeId, $"deactivated while running ({reason.Description})");
         }
@@ -570,7 +564,7 @@ internal sealed partial class NodeGrain(
     private async Task FailAsync(Exception e)
     {
         var plan = _plan!;
-        _state = NodeState.Failed;
+        _life.Fail();
         CloseInbox();
         _output?.Discard();
         LogFailed(logger, e, plan.DagId, plan.NodeId);
