@@ -80,7 +80,7 @@ internal sealed partial class NodeGrain(
         // Publishes in flight may be stored out of order after a retry, which only a node that cannot be durable
         // takes in its stride (StreamEdgeWriter): with a run-state storage, one at a time.
         var maxPublishes = options.Value.StateStorage is null ? plan.Window : 1;
-        return new StreamEdgeWriter(stream, consumer, edge, plan.Window, maxPublishes, options.Value.MaxWait, _forced.Token);
+        return new StreamEdgeWriter(stream, consumer, edge, plan.Window, maxPublishes, options.Value.MaxWait, logger, _forced.Token);
     }
 
     public async ValueTask<PushReply> PushAsync(int port, Batch[] batches)

@@ -1,4 +1,5 @@
 using Dagger.Orleans.Wire;
+using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
 namespace Dagger.Orleans.Runtime;
@@ -19,7 +20,8 @@ namespace Dagger.Orleans.Runtime;
 /// caller passes 1. A publish's failure surfaces at the next send or at <see cref="DrainAsync"/>, which the node calls
 /// before it ends, moves or checkpoints.
 /// </remarks>
-internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain consumer, OutputEdge edge, int window, int maxPublishes, TimeSpan stallAfter, CancellationToken cancellation)
+internal sealed partial class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain consumer, OutputEdge edge, int window, int maxPublishes, TimeSpan stallAfter,
+    ILogger logger, CancellationToken cancellation)
     : EdgeWriter(edge)
 {
     private readonly Queue<Task> _publishes = new();
@@ -103,6 +105,7 @@ internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain co
     private async Task ResendAsync()
     {
         var first = _taken + 1;
+        LogResending(logger, consumer.GetPrimaryKeyString(), Edge.Port, _taken, _retained.Count);
         LostBatchesResent += _retained.Count;
         foreach (var batch in _retained.ToArray())
         {
@@ -162,4 +165,7 @@ internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain co
             return -1;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "edge into {Consumer} port {Port}: the consumer stood still after batch {Taken}; sending {Count} retained batches again")]
+    private static partial void LogResending(ILogger logger, string consumer, int port, long taken, int count);
 }
