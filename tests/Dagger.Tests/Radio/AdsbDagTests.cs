@@ -73,6 +73,18 @@ public sealed class AdsbDagTests(TwoSiloCluster cluster)
     }
 
     [Fact]
+    public void The_sequential_example_is_the_dag_AdsbDags_builds_with_aircraft()
+    {
+        var built = AdsbDags.WithAircraft("../shared/data/adsb/modes1.bin").Build();
+        var example = DagSpecReader.ReadOrThrow(File.ReadAllText(CliRepoRoot.File("examples/adsb.json")));
+
+        Assert.Equal(example.Nodes.OrderBy(n => n.Id).Select(Describe), built.Nodes.OrderBy(n => n.Id).Select(Describe));
+        Assert.Equal(example.Edges.Select(e => e.ToString()).Order(), built.Edges.Select(e => e.ToString()).Order());
+
+        static string Describe(NodeSpec n) => $"{n.Id} {n.Op} {JsonNode.Parse(n.ArgsJson)!.ToJsonString()}";
+    }
+
+    [Fact]
     public async Task A_cu8_file_with_half_a_sample_fails_the_run_saying_it_is_truncated()
     {
         var path = Path.Combine(Path.GetTempPath(), $"adsb-truncated-{Guid.NewGuid():N}.cu8");
