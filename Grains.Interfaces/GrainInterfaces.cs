@@ -12,10 +12,17 @@ public interface IDagGrain : IGrainWithStringKey
 
     [AlwaysInterleave] Task<DagStatus> GetStatusAsync();
 
+    /// <summary>The run's spec, as submitted (<c>dagger graph ID --cluster</c> draws it with each node's state).</summary>
+    [AlwaysInterleave] Task<DagSpec> GetSpecAsync();
+
     /// <summary>Returns when the run has ended or <paramref name="maxWait"/> has passed, whichever is first.</summary>
     [AlwaysInterleave] Task<DagStatus> WaitAsync(TimeSpan maxWait);
 
-    [AlwaysInterleave] Task CancelAsync(CancelMode mode);
+    /// <summary>
+    /// Graceful: sources stop and the rest drains for at most <paramref name="grace"/> (null: the silo's
+    /// <c>GracePeriod</c>), then the run is cancelled forcefully. Force: every node stops now.
+    /// </summary>
+    [AlwaysInterleave] Task CancelAsync(CancelMode mode, TimeSpan? grace);
 
     /// <summary>Cancels one node (see DagRun.CancelNodeAsync for what happens downstream).</summary>
     [AlwaysInterleave] Task CancelNodeAsync(string nodeId, CancelMode mode);
@@ -57,10 +64,13 @@ public interface INodeGrain : IGrainWithStringKey
 
     /// <summary>
     /// Delivers consecutive batches of one edge (from a producer on another silo) to an input port. Completes once
-    /// every one has a place in the node's inbox: that is the credit the producer's calls count.
+    /// every one has a place in the node's inbox (that is the credit the producer's calls count), or after at most
+    /// the silo's <c>MaxWait</c> with those that found one: no call waits on a slow consumer anywhere near the
+    /// grain call timeout.
     /// </summary>
-    /// <returns>How many of the batches (from the first on) the node took; fewer than all while it is moving to another silo — send the rest again.</returns>
-    [AlwaysInterleave] ValueTask<int> PushAsync(int port, Batch[] batches);
+    /// <returns>How many of the batches (from the first on) the node took, and why not the rest: busy (no room yet —
+    /// send them again at once) or not (moving to another silo, or not running here — send them again after a pause).</returns>
+    [AlwaysInterleave] ValueTask<PushReply> PushAsync(int port, Batch[] batches);
 
     /// <summary>
     /// For a <c>nats</c>/<c>mqtt</c> edge into <paramref name="port"/>: returns once the node has taken batch
@@ -86,6 +96,10 @@ public interface INodeGrain : IGrainWithStringKey
 
     [AlwaysInterleave] Task<NodeStatus> GetStatusAsync();
 }
+
+/// <summary>The answer to a push: how many batches were taken, and whether the rest were refused only for want of room.</summary>
+[GenerateSerializer, Immutable]
+public readonly record struct PushReply([property: Id(0)] int Accepted, [property: Id(1)] bool Busy);
 
 public static class NodeKey
 {

@@ -10,7 +10,7 @@ namespace Dagger.Orleans.Cli;
 /// <summary><c>submit</c>, <c>status</c> and <c>cancel</c>: commands against a running cluster.</summary>
 internal static class ClusterCommands
 {
-    private static Option<string> ClusterOption() => new("--cluster") { Description = "cluster file", Required = true };
+    internal static Option<string> ClusterOption() => new("--cluster") { Description = "cluster file", Required = true };
 
     public static Command Submit()
     {
@@ -55,8 +55,9 @@ internal static class ClusterCommands
         var id = new Argument<string>("id") { Description = "the DAG id" };
         var force = new Option<bool>("--force") { Description = "stop every node now instead of draining" };
         var node = new Option<string?>("--node") { Description = "cancel this node only (graceful: it ends its output; --force: it and everything downstream stop now)" };
+        var grace = GraceOption.Create();
         var cluster = ClusterOption();
-        var command = new Command("cancel", "cancel a DAG: graceful (drain, then stop) or --force") { id, force, node, cluster };
+        var command = new Command("cancel", "cancel a DAG: graceful (drain for at most --grace seconds, then stop) or --force") { id, force, node, grace, cluster };
         command.SetAction((parse, _) => WithClusterAsync(parse.GetValue(cluster)!, async client =>
         {
             var mode = parse.GetValue(force) ? CancelMode.Force : CancelMode.Graceful;
@@ -68,7 +69,7 @@ internal static class ClusterCommands
             }
             else
             {
-                await run.CancelAsync(mode);
+                await run.CancelAsync(mode, GraceOption.ToTimeSpan(parse.GetValue(grace)));
                 Console.WriteLine($"cancel requested for {run.Id}");
             }
             return ExitCodes.Ok;
@@ -114,7 +115,8 @@ internal static class ClusterCommands
         return root.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
-    private static async Task<int> WithClusterAsync(string clusterPath, Func<DaggerClient, Task<int>> action)
+    /// <summary>Joins the cluster, runs <paramref name="action"/>, and turns the ways that can fail into messages and exit codes.</summary>
+    internal static async Task<int> WithClusterAsync(string clusterPath, Func<DaggerClient, Task<int>> action)
     {
         try
         {

@@ -17,6 +17,9 @@ internal static class DaggerCommandLine
             ClusterCommands.Status(),
             ClusterCommands.Cancel(),
             ClusterCommands.Migrate(),
+            OperatorsCommand.Create(),
+            ListCommand.Create(),
+            TimelineCommand.Create(),
             BenchCommand.Create(),
         };
         var parse = root.Parse(args);

@@ -26,13 +26,20 @@ internal static class RunCommand
             if (!(t > 0 && t <= MaxTimeoutSeconds))
                 r.AddError($"--timeout must be a positive number of seconds, at most {MaxTimeoutSeconds} (got {r.Tokens[0].Value})");
         });
+        var grace = GraceOption.Create();
         var operators = SpecFiles.OperatorsOption();
-        var command = new Command("run", "validate and run a DAG to completion; the result document goes to stdout") { spec, cluster, timeout, operators };
-        command.SetAction((parse, _) => RunAsync(parse.GetValue(spec)!, parse.GetValue(cluster), parse.GetValue(timeout), parse.GetValue(operators) ?? []));
+        var timeline = new Option<string?>("--timeline") { Description = "when the run ends, draw its timeline into this file (.svg or .png)" };
+        timeline.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && Timeline.TimelineFile.Problem(r.Tokens[0].Value) is { } problem) r.AddError($"--timeline: {problem}");
+        });
+        var command = new Command("run", "validate and run a DAG to completion; the result document goes to stdout") { spec, cluster, timeout, grace, operators, timeline };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(spec)!, parse.GetValue(cluster), parse.GetValue(timeout),
+            GraceOption.ToTimeSpan(parse.GetValue(grace)), parse.GetValue(operators) ?? [], parse.GetValue(timeline)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string specPath, string? clusterPath, double? timeoutSeconds, string[] operatorAssemblies)
+    private static async Task<int> RunAsync(string specPath, string? clusterPath, double? timeoutSeconds, TimeSpan? grace, string[] operatorAssemblies, string? timelinePath)
     {
         var clock = Stopwatch.StartNew();
         var progress = ProgressReporter.Create();
@@ -78,7 +85,7 @@ internal static class RunCommand
                 return ExitCodes.Invalid;
             }
             // Ctrl+C handling first: a script that sends SIGINT once it reads "submitted" must reach the handler.
-            using var interrupts = new InterruptHandler(run, progress);
+            using var interrupts = new InterruptHandler(run, progress, grace);
             progress.Line($"DAG {run.Id} submitted ({dag.Nodes.Count} nodes)");
             using var deadline = timeoutSeconds is { } t ? new CancellationTokenSource(TimeSpan.FromSeconds(t)) : new CancellationTokenSource();
             string? timeoutError = null;
@@ -104,6 +111,7 @@ internal static class RunCommand
             Console.Out.WriteLine(ResultDocument.Write(final, timeoutError));
             await Console.Out.FlushAsync();
             progress.Line($"{final.State} in {clock.Elapsed.TotalSeconds:F2} s");
+            if (timelinePath is not null) await WriteTimelineAsync(client, run.Id, timelinePath, progress);
             if (final.Error is not null && final.State == DagState.Failed) await Console.Error.WriteLineAsync($"dagger: {final.Error}");
             return final.State switch
             {
@@ -111,6 +119,23 @@ internal static class RunCommand
                 DagState.Cancelled when interrupts.Interrupted => ExitCodes.Interrupted,
                 _ => ExitCodes.Failed,
             };
+        }
+    }
+
+    /// <summary>
+    /// Draws the run's timeline once it has ended. A chart that cannot be made is reported, not fatal: the run's own
+    /// outcome (and exit code) stands.
+    /// </summary>
+    private static async Task WriteTimelineAsync(DaggerClient client, string dagId, string path, ProgressReporter progress)
+    {
+        try
+        {
+            var lanes = await TimelineCommand.WriteAsync(client, dagId, path);
+            progress.Line($"timeline ({lanes} lanes) written to {path}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or OrleansException or TimeoutException)
+        {
+            await Console.Error.WriteLineAsync($"dagger: the timeline could not be written to {path}: {e.Message}");
         }
     }
 }

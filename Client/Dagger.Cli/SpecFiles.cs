@@ -1,11 +1,12 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
 using Dagger.Orleans.Operators;
 using Dagger.Orleans.Spec;
 
 namespace Dagger.Orleans.Cli;
 
 /// <summary>Reading a spec file and reporting its problems the way every command does.</summary>
-internal static class SpecFiles
+internal static partial class SpecFiles
 {
     /// <summary>
     /// Reads and validates; prints every problem on stderr and returns null when there is any. Without a catalog
@@ -33,12 +34,52 @@ internal static class SpecFiles
         else
         {
             problems = DagValidator.ReadAndValidate(json, catalog, transports, out spec);
+            if (ReferenceEquals(transports, EmbeddedTransports)) problems = problems.Select(ForEmbedded).ToList();
         }
         if (problems.Count == 0) return spec;
-        Console.Error.WriteLine($"{path}: {problems.Count} problem{(problems.Count == 1 ? "" : "s")}:");
-        foreach (var problem in problems) Console.Error.WriteLine($"  {problem}");
+        Report(path, problems);
         return null;
     }
+
+    /// <summary>The spec as read (its shape checked, with the problems found), or null when the file cannot be read.</summary>
+    public static (DagSpec Spec, List<string> Problems)? Read(string path)
+    {
+        try
+        {
+            var problems = new List<string>();
+            return (DagSpecReader.Read(File.ReadAllText(path), problems), problems);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"dagger: cannot read spec '{path}': {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>Every problem on stderr, one a line, under a line naming the file and how many there are.</summary>
+    public static void Report(string path, IReadOnlyList<string> problems)
+    {
+        Console.Error.WriteLine($"{path}: {problems.Count} problem{(problems.Count == 1 ? "" : "s")}:");
+        foreach (var problem in problems) Console.Error.WriteLine($"  {problem}");
+    }
+
+    [GeneratedRegex(@"transport '(?<t>[a-z]+)' is not configured on this cluster \(configured: [^)]*\)")]
+    private static partial Regex NotConfigured();
+
+    /// <summary>
+    /// The embedded silo has memory edges only: a broker edge needs a cluster that has the broker, and the message says
+    /// so rather than calling the embedded silo "this cluster".
+    /// </summary>
+    private static string ForEmbedded(string problem) => NotConfigured().Replace(problem, m =>
+        $"transport '{m.Groups["t"].Value}' is not configured on the embedded silo, which carries memory edges only: it needs a cluster with {BrokerName(m.Groups["t"].Value)} (--cluster FILE)");
+
+    private static string BrokerName(string transport) => transport switch
+    {
+        Transports.Nats => "NATS",
+        Transports.Mqtt => "MQTT",
+        Transports.SharedMemory => "shared-memory edges",
+        _ => transport,
+    };
 
     /// <summary>The operators this program knows without starting a silo: the built-in ones and those of <c>--operators</c> assemblies.</summary>
     public static OperatorCatalog LocalCatalog(IReadOnlyList<string>? operatorAssemblies = null) =>
@@ -65,7 +106,7 @@ internal static class SpecFiles
         }
     }
 
-    /// <summary>Every transport name: <c>validate</c> and <c>graph</c> check a spec's shape, not a particular cluster.</summary>
+    /// <summary>Every transport name: <c>graph</c> checks a spec's shape, not a particular cluster.</summary>
     public static readonly IReadOnlyCollection<string> AnyTransport = Transports.All;
 
     public static readonly IReadOnlyCollection<string> EmbeddedTransports = [Transports.Memory];

@@ -13,6 +13,9 @@ public sealed class DagRun(string id, IDagGrain grain)
     /// <summary>The run's status now; asked again through another gateway when the client's gateway silo dies.</summary>
     public Task<DagStatus> GetStatusAsync() => GatewayRetry.ReadAsync(grain.GetStatusAsync);
 
+    /// <summary>The spec the run was submitted with.</summary>
+    public Task<Spec.DagSpec> GetSpecAsync() => GatewayRetry.ReadAsync(grain.GetSpecAsync);
+
     /// <summary>Waits until the run has ended and returns its final status. Cancelling <paramref name="cancellation"/> stops waiting, not the run.</summary>
     public async Task<DagStatus> WaitAsync(TimeSpan? progressInterval = null, CancellationToken cancellation = default)
     {
@@ -26,8 +29,11 @@ public sealed class DagRun(string id, IDagGrain grain)
         }
     }
 
-    /// <summary>Graceful: sources stop and what is in flight drains through. Force: every node stops now.</summary>
-    public Task CancelAsync(CancelMode mode = CancelMode.Graceful) => grain.CancelAsync(mode);
+    /// <summary>
+    /// Graceful: sources stop and what is in flight drains through, for at most <paramref name="grace"/> (null: the
+    /// cluster's default, 10 s), after which the run is cancelled forcefully. Force: every node stops now.
+    /// </summary>
+    public Task CancelAsync(CancelMode mode = CancelMode.Graceful, TimeSpan? grace = null) => grain.CancelAsync(mode, grace);
 
     /// <summary>
     /// Cancels one node. Graceful: it stops taking input and ends its output, so what is downstream finishes with

@@ -17,7 +17,7 @@ namespace Dagger.Orleans.Client;
 /// The entry point for running DAGs: either an embedded single-process silo (no servers needed) or a client of a
 /// running cluster. Submit a <see cref="DagSpec"/>, get a <see cref="DagRun"/> to wait on, query or cancel.
 /// </summary>
-public sealed class DaggerClient : IAsyncDisposable
+public sealed partial class DaggerClient : IAsyncDisposable
 {
     private readonly IHost? _host;
     private readonly IGrainFactory _grains;

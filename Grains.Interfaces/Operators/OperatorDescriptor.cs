@@ -18,8 +18,11 @@ public sealed record OperatorDescriptor(
 
 public enum ArgKind { Number, Integer, String, Boolean }
 
-/// <summary>One operator argument. <see cref="Allowed"/>, when set, lists the only string values accepted.</summary>
-public sealed record ArgDescriptor(string Name, ArgKind Kind, bool Required, string Description, IReadOnlyList<string>? Allowed = null, double? Minimum = null, double? Maximum = null);
+/// <summary>
+/// One operator argument. <see cref="Allowed"/>, when set, lists the only string values accepted; <see cref="DefaultJson"/>
+/// is the value an absent argument takes, as JSON (null: none, absence means something of its own).
+/// </summary>
+public sealed record ArgDescriptor(string Name, ArgKind Kind, bool Required, string Description, IReadOnlyList<string>? Allowed = null, double? Minimum = null, double? Maximum = null, string? DefaultJson = null);
 
 /// <summary>The operators a silo (or the CLI, for offline validation) knows by name.</summary>
 public interface IOperatorCatalog

@@ -35,6 +35,7 @@ public sealed class Batch
 
     private int _holders;
     private bool _pooled;
+    private bool _cacheOwned;
 
     /// <summary>A batch as <see cref="BatchCodec"/> reads it off the wire: no holder until it arrives (see <see cref="AdoptIfReceivedCopy"/>).</summary>
     internal static Batch Received(long sequence, ElementKind kind, int count, int width, bool final)
@@ -122,10 +123,36 @@ public sealed class Batch
     /// <summary>Adds holders before a batch is handed to more consumers.</summary>
     public void AddHolders(int count) => Interlocked.Add(ref _holders, count);
 
+    /// <summary>
+    /// Called where a batch arrives from a stream provider: the provider's cache holds that very object and may deliver
+    /// it again (after a failed delivery), so the cache counts as a holder for good — nobody may write to it (a writer
+    /// gets a private copy) and its buffers are never returned to the pool (the cache lets go of it by dropping it).
+    /// Every delivery adds the holder its consumer releases.
+    /// </summary>
+    public void AdoptFromStreamCache()
+    {
+        lock (this)
+        {
+            if (!_cacheOwned)
+            {
+                _cacheOwned = true;
+                _pooled = false;
+                // A copy fresh off the wire has no holder yet; the cache is its first.
+                if (Volatile.Read(ref _holders) < 1) Volatile.Write(ref _holders, 1);
+            }
+        }
+        Interlocked.Increment(ref _holders);
+    }
+
     /// <summary>Drops one holder; the last one returns the pooled buffers.</summary>
+    /// <exception cref="InvalidOperationException">The batch was released more times than it was held: whoever did
+    /// that handed on a buffer it no longer owned, and someone may already be writing another batch into it.</exception>
     public void Release()
     {
-        if (Interlocked.Decrement(ref _holders) > 0 || !_pooled) return;
+        var left = Interlocked.Decrement(ref _holders);
+        if (left < 0 && !Final)
+            throw new InvalidOperationException($"batch {Sequence} ({Kind}, {Count} elements) was released more times than it was held");
+        if (left > 0 || !_pooled) return;
         _pooled = false;
         if (Data is not null) ArrayPool<byte>.Shared.Return(Data);
         if (Records is not null) ArrayPool<Record>.Shared.Return(Records, clearArray: true);

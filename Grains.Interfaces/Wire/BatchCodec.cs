@@ -19,6 +19,12 @@ public sealed class BatchCodec : IFieldCodec<Batch>
     // sequence (8) · kind (1) · count (4) · width (4) · final (1)
     private const int HeaderSize = 18;
 
+    // key (8) · value (8) · label length (4)
+    private const int MinRecordSize = 20;
+
+    /// <summary>The most element bytes a batch on the wire may declare (256 MiB): far past any batch a node emits.</summary>
+    public const long MaxPayloadBytes = 256L << 20;
+
     public void WriteField<TBufferWriter>(ref Writer<TBufferWriter> writer, uint fieldIdDelta, Type? expectedType, Batch? value)
         where TBufferWriter : IBufferWriter<byte>
     {
@@ -52,6 +58,10 @@ public sealed class BatchCodec : IFieldCodec<Batch>
         var final = header[17] != 0;
         if (!Enum.IsDefined(kind) || count < 0 || width < 1)
             throw new InvalidDataException($"a batch on the wire has kind {header[8]}, count {count}, width {width}: not a batch this version writes");
+        // Checked before anything is rented: a corrupt header must not make the pool hand out gigabytes.
+        var least = final ? 0 : kind == ElementKind.Record ? (long)count * MinRecordSize : (long)count * Batch.ElementSize(kind, 1) * (Batch.HasWidth(kind) ? width : 1);
+        if (least > MaxPayloadBytes || HeaderSize + least > length || (kind != ElementKind.Record && !final && HeaderSize + least != length))
+            throw new InvalidDataException($"a batch on the wire declares {length} bytes for {count} {kind} elements of width {width}: its header is corrupt");
         var batch = Batch.Received(BinaryPrimitives.ReadInt64LittleEndian(header), kind, count, width, final);
         if (!final)
         {

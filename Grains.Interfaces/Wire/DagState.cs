@@ -41,6 +41,8 @@ public sealed record DagStatus
     [Id(6)] public DateTimeOffset? EndedAt { get; init; }
     /// <summary>The silo of the run's coordinating DAG grain.</summary>
     [Id(7)] public string? Silo { get; init; }
+    /// <summary>How a cancelled run was cancelled: <c>graceful</c>, <c>forceful</c>, or <c>graceful, then forceful</c> (its grace period ran out).</summary>
+    [Id(8)] public string? Cancellation { get; init; }
 
     public double Seconds => ((EndedAt ?? DateTimeOffset.UtcNow) - StartedAt).TotalSeconds;
 }

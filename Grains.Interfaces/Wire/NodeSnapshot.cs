@@ -31,6 +31,9 @@ public sealed class NodeSnapshot
 
     /// <summary>Per input port, the highest sequence taken from a broker stream (what the producer's window counts).</summary>
     [Id(9)] public long[] StreamTaken { get; init; } = [];
+
+    /// <summary>The node had been asked to stop (a source of a cancelling run): it stops again wherever it goes on.</summary>
+    [Id(10)] public bool StopRequested { get; init; }
 }
 
 /// <summary>What a node's inbox holds when the node moves: per port, the next sequence it expects, whether the port has ended, and the batches already there.</summary>

@@ -49,6 +49,9 @@ public static class DaggerSiloBuilderExtensions
         // Runs resume after a restart only from a persistent run-state storage.
         if (declared.StateStorage is not null) builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RunWakeUp>();
         builder.AddPlacementDirector<NodePlacement, NodePlacementDirector>();
+        // Run timelines: each silo keeps its nodes' records, read through a grain placed on that silo.
+        builder.Services.AddSingleton<Runtime.Timeline.TimelineStore>();
+        builder.AddPlacementDirector<Runtime.Timeline.SiloTargeted, Runtime.Timeline.SiloTargetedDirector>();
         // Every node grain reference (several per run) asks the container for its proxy's copier of Batch[] (the
         // argument of PushAsync); not registered, that copier is built by reflection per reference, which measured as
         // most of what a reference costs to make.

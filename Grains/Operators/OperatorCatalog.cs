@@ -95,13 +95,28 @@ public sealed class OperatorCatalog : IOperatorCatalog
             var typeMin = target == typeof(int) ? int.MinValue : target == typeof(float) ? float.MinValue : (double?)null;
             var typeMax = target == typeof(int) ? int.MaxValue : target == typeof(float) ? float.MaxValue : (double?)null;
             args.Add((property, new ArgDescriptor(arg.Name, kind, arg.Required, arg.Description, arg.Allowed,
-                double.IsNaN(arg.Minimum) ? typeMin : arg.Minimum, double.IsNaN(arg.Maximum) ? typeMax : arg.Maximum)));
+                double.IsNaN(arg.Minimum) ? typeMin : arg.Minimum, double.IsNaN(arg.Maximum) ? typeMax : arg.Maximum,
+                DefaultJson(property.GetValue(prototype)))));
         }
         var min = attribute.MinInputs >= 0 ? attribute.MinInputs : prototype.DefaultMinInputs;
         var max = attribute.MaxInputs >= 0 ? attribute.MaxInputs : prototype.DefaultMaxInputs;
         var descriptor = new OperatorDescriptor(attribute.Name, min, max, prototype.IsSink, args.Select(a => a.Item2).ToArray(), attribute.Summary);
         return new Entry(type, descriptor, args);
     }
+
+    /// <summary>What a fresh instance holds in an argument's property: the value an absent argument takes (null: none).</summary>
+    private static string? DefaultJson(object? value) => value switch
+    {
+        null => null,
+        double d when !double.IsFinite(d) => null,
+        float f when !float.IsFinite(f) => null,
+        double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        float f => f.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        long or int => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
+        string s => JsonSerializer.Serialize(s),
+        _ => null,
+    };
 
     private static IEnumerable<Type> LoadableTypes(Assembly assembly)
     {

@@ -48,6 +48,13 @@ internal sealed partial class DagGrain
             await Record.SaveAsync(TakeSnapshot());
             await UpdateRegistrationAsync();
         }
+        catch (StaleRecordException e)
+        {
+            // Another activation of this run's grain has written its record since this one read it: it is the run's
+            // grain now, and this one goes without overwriting it.
+            LogSaveFailed(logger, e, DagId);
+            DeactivateOnIdle();
+        }
         catch (Exception e) when (e is DurableStateException or OrleansException or TimeoutException)
         {
             LogSaveFailed(logger, e, DagId);
@@ -215,6 +222,7 @@ internal sealed partial class DagGrain
             if (_nodes[nodeId].State == NodeState.Pending) _nodes[nodeId] = _nodes[nodeId] with { State = NodeState.Running };
             _nodeSilos[nodeId] = await WithPlacement(plan, position, _spec!.Nodes.Count, static (node, plan) => node.ResumeAsync(plan));
             _awaitingResume.Remove(nodeId);
+            await RepeatCancelTo(nodeId);
         }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {

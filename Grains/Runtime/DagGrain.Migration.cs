@@ -44,6 +44,8 @@ internal sealed partial class DagGrain : IGrainMigrationParticipant
         foreach (var (id, node) in snapshot.Nodes) _nodes[id] = node;
         foreach (var (id, result) in snapshot.Results) _results[id] = result;
         foreach (var (id, silo) in snapshot.NodeSilos) _nodeSilos[id] = silo;
+        _cancelDeadline = snapshot.CancelDeadline;
+        _cancellation = snapshot.Cancellation;
         if (_state.IsTerminal())
         {
             _ended.TrySetResult();
@@ -53,6 +55,8 @@ internal sealed partial class DagGrain : IGrainMigrationParticipant
         {
             DelayDeactivation(TimeSpan.MaxValue);
             StartSiloWatch();
+            // A cancellation under way keeps its deadline wherever the run's grain goes.
+            if (_state == DagState.Cancelling) ArmCancelDeadline();
         }
     }
 
@@ -67,6 +71,8 @@ internal sealed partial class DagGrain : IGrainMigrationParticipant
         Nodes = new(_nodes),
         Results = new(_results),
         NodeSilos = new(_nodeSilos),
+        CancelDeadline = _cancelDeadline,
+        Cancellation = _cancellation,
     };
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -29,6 +29,8 @@ internal sealed partial class DagGrain(
     private string? _error;
     private DateTimeOffset _startedAt;
     private DateTimeOffset? _endedAt;
+    // A submission is checking its spec against the cluster: the run does not exist yet, but is about to.
+    private bool _submitting;
 
     private string DagId => this.GetPrimaryKeyString();
 
@@ -47,13 +49,25 @@ internal sealed partial class DagGrain(
         }
         var problems = DagValidator.Validate(spec, catalog, _options.Transports);
         // Refused now, naming node and capability, rather than failing (or waiting) once nodes start.
-        if (problems.Count == 0) problems = await accelerators.CheckAsync(spec, _options.SiloMetadataWait);
+        if (problems.Count == 0)
+        {
+            _submitting = true;
+            try
+            {
+                problems = await accelerators.CheckAsync(spec, _options.SiloMetadataWait);
+            }
+            finally
+            {
+                _submitting = false;
+            }
+        }
         if (problems.Count > 0) return new SubmitResult { DagId = DagId, Problems = problems };
         // A submission of this id may have got in while the check waited: answer as to a repeat.
         if (_spec is not null) return await SubmitAsync(spec);
 
         _spec = spec;
         _startedAt = DateTimeOffset.UtcNow;
+        Discovery.RunListGrain.Announce(GrainFactory, DagId, spec, _startedAt);
         foreach (var node in spec.Nodes) _nodes[node.Id] = new NodeStatus { NodeId = node.Id, State = NodeState.Pending };
         DelayDeactivation(TimeSpan.MaxValue);
         LogSubmitted(logger, DagId, spec.Nodes.Count);
@@ -69,7 +83,8 @@ internal sealed partial class DagGrain(
         {
             foreach (var group in DagPlanner.StartOrder(spec))
             {
-                if (_state.IsTerminal()) break;
+                // A cancel that came in meanwhile is not lost on the groups still to start (the sources start last).
+                if (_state != DagState.Running) break;
                 await Task.WhenAll(group.Select(id => StartNode(plans[id], position[id], spec.Nodes.Count)));
             }
         }
@@ -77,6 +92,7 @@ internal sealed partial class DagGrain(
         {
             await FailAsync($"starting the DAG failed: {e.Message}");
         }
+        if (_state == DagState.Cancelling) await CancelledWhileStartingAsync();
         // A run that can resume records its nodes as running (and where): a new activation of this grain then knows
         // which nodes to expect work for.
         if (!_state.IsTerminal() && AllNodesResumable()) await SaveAsync();
@@ -171,24 +187,6 @@ internal sealed partial class DagGrain(
         if (!_state.IsTerminal())
             await _ended.Task.WaitAsync(maxWait).ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing);
         return await GetStatusAsync();
-    }
-
-    public async Task CancelAsync(CancelMode mode)
-    {
-        if (_spec is null) throw NotFound();
-        if (_state.IsTerminal()) return;
-        LogCancelling(logger, DagId, mode);
-        if (mode == CancelMode.Graceful)
-        {
-            _state = DagState.Cancelling;
-            await SaveAsync();
-            await Task.WhenAll(_nodes.Keys.Select(id => Node(id).CancelAsync(CancelMode.Graceful)));
-            return;
-        }
-        End(DagState.Cancelled, announce: false);
-        await StopAllAsync();
-        await SaveAsync();
-        _ended.TrySetResult();
     }
 
     public Task NodeFinishedAsync(NodeStatus status, string? resultJson)
@@ -351,6 +349,7 @@ internal sealed partial class DagGrain(
     /// <param name="announce">False when the caller still stops nodes: waiters hear of the end once nothing runs.</param>
     private void End(DagState state, bool announce = true)
     {
+        DisarmCancelDeadline();
         _siloWatch?.Dispose();
         _siloWatch = null;
         StopBalancing();
@@ -396,6 +395,7 @@ internal sealed partial class DagGrain(
         StartedAt = _startedAt,
         EndedAt = _endedAt,
         Silo = RuntimeIdentity,
+        Cancellation = _state == DagState.Cancelled ? _cancellation : null,
     };
 
     /// <summary>A node's status with its device and the accelerator of the silo it was placed on.</summary>
@@ -408,7 +408,8 @@ internal sealed partial class DagGrain(
     /// <summary>Asked about an id no run has: this activation holds nothing worth keeping.</summary>
     private DagNotFoundException NotFound()
     {
-        DeactivateOnIdle();
+        // A submission checking its spec has no run yet, but this activation is about to hold one.
+        if (!_submitting) DeactivateOnIdle();
         return new DagNotFoundException(DagId);
     }
 
@@ -429,9 +430,6 @@ internal sealed partial class DagGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DAG {DagId}: cancelling node {NodeId} ({Mode})")]
     private static partial void LogCancellingNode(ILogger logger, string dagId, string nodeId, CancelMode mode);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "DAG {DagId}: cancelling ({Mode})")]
-    private static partial void LogCancelling(ILogger logger, string dagId, CancelMode mode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DAG {DagId}: failed: {Error}")]
     private static partial void LogFailed(ILogger logger, string dagId, string error);

@@ -15,4 +15,7 @@ internal sealed class DagSnapshot
     [Id(5)] public Dictionary<string, NodeStatus> Nodes { get; init; } = [];
     [Id(6)] public Dictionary<string, string> Results { get; init; } = [];
     [Id(7)] public Dictionary<string, SiloAddress> NodeSilos { get; init; } = [];
+    /// <summary>While <see cref="DagState.Cancelling"/>: when the graceful cancellation becomes forceful.</summary>
+    [Id(8)] public DateTimeOffset? CancelDeadline { get; init; }
+    [Id(9)] public string? Cancellation { get; init; }
 }

@@ -26,6 +26,12 @@ public sealed class DaggerOptions
     /// <summary>How long <see cref="IDagGrain.WaitAsync"/> may hold a call open (kept well under the grain call timeout).</summary>
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a graceful cancellation may drain (sources stopped, the rest finishing what is in flight) before it
+    /// becomes forceful; a client may ask for another period per cancel (<c>--grace</c>).
+    /// </summary>
+    public TimeSpan GracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a forceful cancel waits for a node's operator to notice its token before the activation goes.</summary>
     public TimeSpan CancelGrace { get; set; } = TimeSpan.FromSeconds(1);
 

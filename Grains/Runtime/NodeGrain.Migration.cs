@@ -81,6 +81,7 @@ internal sealed partial class NodeGrain : IGrainMigrationParticipant
             OutputsClosed = _outputs.Select(w => w.Closed).ToArray(),
             LockstepCarry = _lockstepCarry,
             StreamTaken = _streamTaken,
+            StopRequested = _stopRequested,
         };
     }
 
@@ -101,6 +102,8 @@ internal sealed partial class NodeGrain : IGrainMigrationParticipant
             _streamTaken = snapshot.StreamTaken;
             _processed = snapshot.Inbox.Ports.Select(p => p.Next - 1).ToArray();
         }, closedOutputs: snapshot.OutputsClosed);
+        // A stop asked of it before (a source of a cancelling run) is not forgotten by moving or resuming.
+        if (snapshot.StopRequested) RequestStop();
     }
 
     /// <summary>The pump's last act before a move: what it wrote goes out, and every consumer has taken it.</summary>

@@ -28,7 +28,8 @@ internal sealed partial class NodeGrain : IStreamSubscriptionObserver
 
     private async Task OnStreamBatchAsync(int port, Batch batch)
     {
-        batch.AdoptIfReceivedCopy();
+        // The pulling agent's cache keeps this very object and delivers it again if this delivery fails.
+        batch.AdoptFromStreamCache();
         if (_inbox is null)
         {
             await RefuseOrDropAsync(batch);

@@ -88,20 +88,25 @@ internal sealed partial class NodeGrain(
         // Publishes in flight may be stored out of order after a retry, which only a node that cannot be durable
         // takes in its stride (StreamEdgeWriter): with a run-state storage, one at a time.
         var maxPublishes = options.Value.StateStorage is null ? plan.Window : 1;
-        return new StreamEdgeWriter(stream, consumer, edge, plan.Window, maxPublishes, _forced.Token);
+        return new StreamEdgeWriter(stream, consumer, edge, plan.Window, maxPublishes, options.Value.MaxWait, _forced.Token);
     }
 
-    public async ValueTask<int> PushAsync(int port, Batch[] batches)
+    public async ValueTask<PushReply> PushAsync(int port, Batch[] batches)
     {
+        var giveUpAt = Environment.TickCount64 + (long)options.Value.MaxWait.TotalMilliseconds;
         for (var i = 0; i < batches.Length; i++)
         {
-            if (!await DeliverAsync(port, batches[i])) return i;
+            var outcome = await DeliverAsync(port, batches[i], giveUpAt);
+            if (outcome == InboxWrite.Taken) continue;
+            // What was not taken is left as it came: the producer's own object within a silo (it sends it again), a
+            // copy nobody holds across silos (the garbage collector takes it).
+            return new PushReply(i, Busy: outcome == InboxWrite.Busy);
         }
-        return batches.Length;
+        return new PushReply(batches.Length, Busy: false);
     }
 
-    /// <summary>False when the node is moving: the batch is left as it came and its producer sends it again.</summary>
-    private ValueTask<bool> DeliverAsync(int port, Batch batch)
+    /// <summary>Busy when the inbox had no room in time, refused when the node is moving or not running here.</summary>
+    private ValueTask<InboxWrite> DeliverAsync(int port, Batch batch, long giveUpAt)
     {
         if (_inbox is null)
         {
@@ -109,11 +114,11 @@ internal sealed partial class NodeGrain(
             // not heard yet, or its silo died and took it). Refused: the producer tries again until it hears that
             // the consumer finished, or gives up and fails the run.
             DeactivateOnIdle();
-            return ValueTask.FromResult(false);
+            return ValueTask.FromResult(InboxWrite.Refused);
         }
-        if (_departing is not null) return ValueTask.FromResult(false);
+        if (_departing is not null) return ValueTask.FromResult(InboxWrite.Refused);
         batch.AdoptIfReceivedCopy();
-        return _inbox.WriteAsync(port, batch);
+        return _inbox.WriteWithinAsync(port, batch, giveUpAt);
     }
 
     public Task ConsumerFinishedAsync(string toNode, int port)
@@ -212,6 +217,7 @@ internal sealed partial class NodeGrain(
         await Task.Yield();
         // The pump inherits the request context of the StartAsync call (placement hints): data calls carry none.
         RequestContext.Clear();
+        OpenTimeline();
         try
         {
             switch (_operator)
@@ -230,6 +236,17 @@ internal sealed partial class NodeGrain(
             // (usually the cancellation itself) is only worth a debug line.
             LogStoppedWith(logger, e, _plan!.DagId, _plan.NodeId);
         }
+        catch (Runtime.Durability.StaleRecordException e)
+        {
+            // Another activation of this node took over (its silo was declared dead while this one ran on): that one
+            // runs the node now, and this one leaves without a word to the run, which counts on the other.
+            LogStale(logger, e, _plan!.DagId, _plan.NodeId);
+            _forced.Cancel();
+            CloseInbox(deliveriesDone: false);
+            _output?.Discard();
+            DelayDeactivation(TimeSpan.Zero);
+            DeactivateOnIdle();
+        }
         catch (Exception e)
         {
             await FailAsync(e);
@@ -237,6 +254,7 @@ internal sealed partial class NodeGrain(
         finally
         {
             if (_forced.IsCancellationRequested) _output?.Discard();
+            _timeline?.End();
         }
     }
 
@@ -275,7 +293,7 @@ internal sealed partial class NodeGrain(
             Batch batch;
             if (inbox.PortCount == 1)
             {
-                var next = await inbox.ReadAsync(0);
+                var next = await WaitingFor(inbox.ReadAsync(0));
                 if (next is null)
                 {
                     _ended = !_pausing;
@@ -285,7 +303,7 @@ internal sealed partial class NodeGrain(
             }
             else
             {
-                var next = await inbox.ReadAnyAsync();
+                var next = await WaitingFor(inbox.ReadAnyAsync());
                 if (next is null)
                 {
                     _ended = !_pausing;
@@ -365,7 +383,7 @@ internal sealed partial class NodeGrain(
                     {
                         current[p]?.Release();
                         current[p] = null;
-                        var next = await inbox.ReadAsync(p);
+                        var next = await WaitingFor(inbox.ReadAsync(p));
                         if (next is not null) NoteTaken(p, next.Sequence);
                         if (next is null && _pausing)
                         {
@@ -454,7 +472,7 @@ internal sealed partial class NodeGrain(
         batch.AddHolders(live - 1);
         foreach (var writer in _outputs)
         {
-            if (!writer.Closed) await writer.SendAsync(batch);
+            if (!writer.Closed) await StalledBy(writer.SendAsync(batch));
         }
     }
 
@@ -468,7 +486,7 @@ internal sealed partial class NodeGrain(
         {
             if (!writer.Closed) await writer.SendAsync(end);
         }
-        foreach (var writer in _outputs) await writer.DrainAsync();
+        foreach (var writer in _outputs) await writer.CompleteAsync(end.Sequence);
         await TearDownInputsAsync();
         CloseInbox();
         var result = SinkResult();
@@ -571,6 +589,9 @@ internal sealed partial class NodeGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "DAG {DagId}: node {NodeId} stopped by forceful cancellation")]
     private static partial void LogStoppedWith(ILogger logger, Exception exception, string dagId, string nodeId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DAG {DagId}: node {NodeId} stops here: another activation of it wrote its checkpoint")]
+    private static partial void LogStale(ILogger logger, Exception exception, string dagId, string nodeId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DAG {DagId}: node {NodeId} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string dagId, string nodeId);

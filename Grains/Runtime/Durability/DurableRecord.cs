@@ -21,6 +21,8 @@ internal sealed class DurableRecord<T> where T : class
     private readonly GrainState<StoredBytes> _state = new(new StoredBytes());
     private T? _pending;
     private Task? _writing;
+    // Whether this instance has heard the stored ETag (a read, or its own write): a first write without it reads first.
+    private bool _etagKnown;
 
     public DurableRecord(IGrainStorage storage, string storageName, Serializer serializer, string stateName, GrainId grainId)
     {
@@ -35,6 +37,7 @@ internal sealed class DurableRecord<T> where T : class
     public async Task<T?> ReadAsync()
     {
         await WithRetriesAsync("read", () => _storage.ReadStateAsync(_stateName, _grainId, _state));
+        _etagKnown = true;
         return _state.RecordExists && _state.State?.Data is { Length: > 0 } data ? _serializer.Deserialize<T>(data) : null;
     }
 
@@ -58,6 +61,16 @@ internal sealed class DurableRecord<T> where T : class
 
     private async Task WriteLoopAsync()
     {
+        if (!_etagKnown)
+        {
+            // A record this activation never read may have been written by an earlier one: write over what is there
+            // only as its successor, which reads it first — a later writer then makes this one stale, never the reverse.
+            var current = new GrainState<StoredBytes>(new StoredBytes());
+            await WithRetriesAsync("read", () => _storage.ReadStateAsync(_stateName, _grainId, current));
+            _state.ETag = current.ETag;
+            _state.RecordExists = current.RecordExists;
+            _etagKnown = true;
+        }
         while (_pending is { } value)
         {
             _pending = null;
@@ -75,16 +88,13 @@ internal sealed class DurableRecord<T> where T : class
                 await operation();
                 return;
             }
-            catch (InconsistentStateException) when (attempt < RetryDelays.Length)
+            catch (InconsistentStateException e)
             {
-                // This activation is the record's only writer: a stale ETag means the record was written by an
-                // earlier activation of the same grain (one that died). Take the stored ETag and write over it.
-                var current = new GrainState<StoredBytes>(new StoredBytes());
-                await _storage.ReadStateAsync(_stateName, _grainId, current);
-                _state.ETag = current.ETag;
-                _state.RecordExists = current.RecordExists;
+                // Someone wrote the record after this instance last saw it: another activation of the same grain took
+                // over (this one's silo was declared dead, say). Its record is newer; this writer is stale and stops.
+                throw new StaleRecordException($"'{_stateName}' of {_grainId} in grain storage '{_storageName}' was written by another activation since this one read it: this one is stale and does not overwrite it", e);
             }
-            catch (Exception e) when (attempt < RetryDelays.Length && e is not InconsistentStateException)
+            catch (Exception) when (attempt < RetryDelays.Length)
             {
                 await Task.Delay(RetryDelays[attempt]);
             }
@@ -103,4 +113,13 @@ public sealed class DurableStateException : Exception
     public DurableStateException(string message, Exception inner) : base(message, inner) { }
 
     public DurableStateException(string message) : base(message) { }
+}
+
+/// <summary>A record changed under its writer (an ETag conflict): a newer activation owns it now, and the stale one must stop, not overwrite.</summary>
+[GenerateSerializer]
+public sealed class StaleRecordException : Exception
+{
+    public StaleRecordException(string message, Exception inner) : base(message, inner) { }
+
+    public StaleRecordException(string message) : base(message) { }
 }

@@ -11,6 +11,16 @@ internal static class CliSpecs
         """;
 
     /// <summary>
+    /// The slow endless DAG of issue 13: every batch waits 5 ms per element in <c>sleep</c>, so draining what its
+    /// inboxes hold takes minutes: a graceful cancel ends only because its grace period runs out.
+    /// </summary>
+    public const string SlowEndless = """
+        { "name": "slow-endless",
+          "nodes": [ { "id": "src", "op": "range" }, { "id": "slow", "op": "sleep", "args": { "ms": 5 } }, { "id": "out", "op": "count" } ],
+          "edges": [ { "from": "src", "to": "slow" }, { "from": "slow", "to": "out" } ] }
+        """;
+
+    /// <summary>
     /// Valid, but fails at run time: <c>sum</c> adds vectors component-wise and refuses vectors of another width
     /// than the first it saw, and the merge hands it widths 4 and 8.
     /// </summary>

@@ -140,7 +140,7 @@ public class RunCommandTests(CliFixture cli)
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Equal("", result.Stdout);
         Assert.Contains(result.StderrLines, l => l.Contains("edge 0 (src -> out)", StringComparison.Ordinal)
-            && l.Contains("transport 'nats' is not configured on this cluster (configured: memory)", StringComparison.Ordinal));
+            && l.Contains("transport 'nats' is not configured on the embedded silo, which carries memory edges only: it needs a cluster with NATS (--cluster FILE)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -202,5 +202,54 @@ public class RunCommandTests(CliFixture cli)
         Assert.Contains(result.StderrLines, l => l.Contains("interrupted", StringComparison.Ordinal));
         // Graceful: the source stopped and what it had emitted drained into the counter, which reports it.
         Assert.Equal(JsonValueKind.Number, document.GetProperty("results").GetProperty("out").ValueKind);
+    }
+
+    [Fact]
+    public async Task Ctrl_c_on_a_slow_endless_run_exits_130_within_the_grace_period_and_two_seconds()
+    {
+        var spec = cli.WriteSpec("slow-endless-interrupt.json", CliSpecs.SlowEndless);
+        using var process = cli.Start("run", spec);
+        await process.WaitForStderrLineAsync(l => l.Contains("submitted", StringComparison.Ordinal), CliFixture.CommandTimeout);
+        // Long enough for the inboxes of the slow hop to fill: a drain of them alone would take minutes.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        var interrupted = System.Diagnostics.Stopwatch.StartNew();
+        await process.InterruptAsync();
+        var result = await process.WaitForExitAsync(CliFixture.CommandTimeout);
+        var took = interrupted.Elapsed;
+
+        Assert.True(result.ExitCode == 130, result.ToString());
+        // The default grace period is 10 s; the contract allows a couple of seconds more.
+        Assert.True(took < TimeSpan.FromSeconds(12), $"exited {took.TotalSeconds:F1} s after Ctrl+C\n{result}");
+        var document = result.Document();
+        Assert.Equal("Cancelled", document.GetProperty("status").GetString());
+        Assert.Equal("graceful, then forceful", document.GetProperty("cancellation").GetString());
+        Assert.True(document.GetProperty("results").GetProperty("out").GetInt64() > 0, result.ToString());
+    }
+
+    [Fact]
+    public async Task A_second_ctrl_c_cancels_forcefully_at_once()
+    {
+        var spec = cli.WriteSpec("slow-endless-interrupt-twice.json", CliSpecs.SlowEndless);
+        using var process = cli.Start("run", spec, "--grace", "600");
+        await process.WaitForStderrLineAsync(l => l.Contains("submitted", StringComparison.Ordinal), CliFixture.CommandTimeout);
+        await process.InterruptAsync();
+        await process.WaitForStderrLineAsync(l => l.Contains("interrupted", StringComparison.Ordinal), CliFixture.CommandTimeout);
+
+        await process.InterruptAsync();
+        var result = await process.WaitForExitAsync(CliFixture.CommandTimeout);
+
+        Assert.True(result.ExitCode == 130, result.ToString());
+        Assert.Equal("graceful, then forceful", result.Document().GetProperty("cancellation").GetString());
+        Assert.Contains(result.StderrLines, l => l.Contains("interrupted again", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_negative_grace_is_refused_with_exit_2_naming_the_option()
+    {
+        var result = await cli.RunAsync("run", "examples/quickstart.json", "--grace", "-1");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(result.StderrLines, l => l.Contains("--grace", StringComparison.Ordinal));
     }
 }

@@ -136,4 +136,76 @@ public sealed class CancellationTests(TwoSiloCluster cluster)
             await run.CancelAsync(CancelMode.Force);
         }
     }
+
+    [Fact]
+    public async Task A_cancel_sent_while_a_200_node_dag_is_still_being_submitted_leaves_nothing_running()
+    {
+        // A chain starts one node at a time, consumers first and its endless source last: a cancel that arrives
+        // midway must not be lost on the nodes still to start.
+        var builder = new DagBuilder("long-chain").Defaults(batch: 64).Node("n0", "range");
+        for (var i = 1; i < 199; i++) builder.Node($"n{i}", "scale", new { factor = 1 }).Edge($"n{i - 1}", $"n{i}");
+        builder.Node("n199", "count").Edge("n198", "n199");
+        var dagId = DaggerClient.NewDagId();
+        var run = cluster.Dagger.Attach(dagId);
+        await using var cleanup = run.CancelOnExit();
+
+        var submitting = cluster.Dagger.SubmitAsync(builder.Build(), dagId);
+        // The run answers as soon as its record exists, before its nodes have started.
+        using (var known = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (true)
+            {
+                known.Token.ThrowIfCancellationRequested();
+                try
+                {
+                    await run.GetStatusAsync();
+                    break;
+                }
+                catch (DagNotFoundException)
+                {
+                    await Task.Yield();
+                }
+            }
+        }
+        await run.CancelAsync(CancelMode.Graceful);
+        await submitting;
+        var status = await EndAsync(run);
+
+        Assert.True(status.State == DagState.Cancelled, $"{status.State}: {status.Error}");
+        Assert.DoesNotContain(status.Nodes, n => n.State is NodeState.Running or NodeState.Pending);
+        await AssertNothingLeftAsync(run.Id);
+    }
+
+    [Fact]
+    public async Task A_graceful_cancel_of_a_slow_dag_becomes_forceful_when_its_grace_period_is_over()
+    {
+        var run = await cluster.Dagger.SubmitAsync(new DagBuilder().Defaults(batch: 64)
+            .Node("src", "range").Node("slow", "sleep", new { ms = 5 }).Node("out", "count").Edge("src", "slow").Edge("slow", "out").Build());
+        await using var cleanup = run.CancelOnExit();
+        await run.WaitUntilAsync(s => Node(s, "out").Received > 0);
+
+        await run.CancelAsync(CancelMode.Graceful, TimeSpan.FromSeconds(1));
+        var status = await EndAsync(run);
+
+        Assert.True(status.State == DagState.Cancelled, $"{status.State}: {status.Error}");
+        // Draining what the slow hop's inbox held would have taken minutes: the grace period cut it short.
+        Assert.Equal("graceful, then forceful", status.Cancellation);
+        await AssertNothingLeftAsync(run.Id);
+    }
+
+    [Fact]
+    public async Task A_graceful_cancel_that_drains_in_time_says_it_was_graceful()
+    {
+        var run = await cluster.Dagger.SubmitAsync(Endless());
+        await using var cleanup = run.CancelOnExit();
+        await run.WaitUntilAsync(s => Node(s, "out").Received > 1_000);
+
+        await run.CancelAsync(CancelMode.Graceful, TimeSpan.FromSeconds(20));
+        var status = await EndAsync(run);
+
+        Assert.True(status.State == DagState.Cancelled, $"{status.State}: {status.Error}");
+        Assert.Equal("graceful", status.Cancellation);
+        // Graceful: everything the source emitted reached both sinks.
+        Assert.Equal(Node(status, "src").Emitted, long.Parse(status.Results["out"]));
+    }
 }

@@ -93,4 +93,69 @@ public sealed class BatchCodecTests
 
         Assert.Same(batch, new BatchCopier().DeepCopy(batch, null!));
     }
+
+    [Theory]
+    [InlineData(int.MaxValue, 1)]
+    [InlineData(1 << 20, 1 << 20)]
+    [InlineData(1000, 1)]
+    public void A_wire_batch_whose_header_declares_more_than_it_carries_is_refused_without_allocating(int count, int width)
+    {
+        var batch = Batch.Rent(ElementKind.Vector, 4, width: 1);
+        batch.Count = 2;
+        var bytes = Serializer.SerializeToArray(batch);
+        // The header follows the field header and the length; find it by the sequence and kind bytes we wrote.
+        var header = FindHeader(bytes, batch);
+        BitConverter.TryWriteBytes(bytes.AsSpan(header + 9), count);
+        BitConverter.TryWriteBytes(bytes.AsSpan(header + 13), width);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var refused = Assert.ThrowsAny<Exception>(() => Serializer.Deserialize<Batch>(bytes));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Contains("corrupt", (refused.InnerException ?? refused).Message + refused.Message, StringComparison.Ordinal);
+        Assert.True(allocated < 256 * 1024, $"refusing the batch allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void A_batch_released_more_times_than_it_was_held_throws()
+    {
+        var batch = Batch.Rent(ElementKind.Float64, 16);
+        batch.AddHolders(1);
+        batch.Release();
+        batch.Release();
+
+        var twice = Assert.Throws<InvalidOperationException>(batch.Release);
+        Assert.Contains("released more times than it was held", twice.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_batch_from_a_stream_cache_is_never_exclusive_and_survives_its_consumers_release()
+    {
+        var batch = Batch.Rent(ElementKind.Float64, 16);
+        batch.Count = 2;
+        batch.Float64s[0] = 1.5;
+        var cached = RoundTripUnadopted(batch);
+
+        // Delivered, released by its consumer, delivered again after a failed delivery: the same elements each time.
+        cached.AdoptFromStreamCache();
+        Assert.False(cached.IsExclusive);
+        cached.Release();
+        cached.AdoptFromStreamCache();
+
+        Assert.False(cached.IsExclusive);
+        Assert.Equal(1.5, cached.Float64s[0]);
+        cached.Release();
+        Assert.NotNull(cached.Data);
+    }
+
+    private static Batch RoundTripUnadopted(Batch batch) => Serializer.Deserialize<Batch>(Serializer.SerializeToArray(batch))!;
+
+    private static int FindHeader(byte[] bytes, Batch batch)
+    {
+        for (var i = 0; i + 18 <= bytes.Length; i++)
+        {
+            if (BitConverter.ToInt64(bytes, i) == batch.Sequence && bytes[i + 8] == (byte)batch.Kind && BitConverter.ToInt32(bytes, i + 9) == batch.Count) return i;
+        }
+        throw new InvalidOperationException("the batch header was not found in its serialized form");
+    }
 }

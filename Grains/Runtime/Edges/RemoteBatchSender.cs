@@ -52,26 +52,40 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
             CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Current);
     }
 
-    /// <summary>One call, and, when the consumer refused some of the batches because it was moving, calls again until it has them all.</summary>
+    /// <summary>
+    /// One call, and, when the consumer did not take every batch, calls again until it has them all: at once when it was
+    /// busy (its inbox had no room within its wait; a slow consumer is no fault), after a pause when it refused (moving).
+    /// </summary>
     private Task Push(Batch[] group)
     {
         var call = consumer.PushAsync(port, group);
-        if (call.IsCompletedSuccessfully && call.Result == group.Length) return Task.CompletedTask;
+        if (call.IsCompletedSuccessfully && call.Result.Accepted == group.Length) return Task.CompletedTask;
         return PushRestAsync(call, group);
     }
 
-    private async Task PushRestAsync(ValueTask<int> first, Batch[] group)
+    private async Task PushRestAsync(ValueTask<PushReply> first, Batch[] group)
     {
-        var accepted = await Accepted(first);
+        var reply = await Answer(first);
+        var accepted = reply.Accepted;
         var giveUpAt = Environment.TickCount64 + (long)RefusalLimit.TotalMilliseconds;
         for (var attempt = 1; accepted < group.Length && !Closed; attempt++)
         {
-            // The consumer refuses while it is between its old activation and its new one (milliseconds), or when
-            // it is not running at all: it finished (and saying so is on its way here), or its silo died.
-            if (Environment.TickCount64 > giveUpAt)
-                throw new TimeoutException($"consumer {consumer.GetPrimaryKeyString()} refused batches for {RefusalLimit.TotalSeconds:0} s: it is not running (did its silo die?)");
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(attempt, 20)));
-            accepted += await Accepted(consumer.PushAsync(port, group[accepted..]));
+            if (reply.Busy)
+            {
+                // Busy is progress-in-waiting, not a refusal: the consumer is running, only slower than its producer.
+                giveUpAt = Environment.TickCount64 + (long)RefusalLimit.TotalMilliseconds;
+                attempt = 0;
+            }
+            else
+            {
+                // The consumer refuses while it is between its old activation and its new one (milliseconds), or when
+                // it is not running at all: it finished (and saying so is on its way here), or its silo died.
+                if (Environment.TickCount64 > giveUpAt)
+                    throw new TimeoutException($"consumer {consumer.GetPrimaryKeyString()} refused batches for {RefusalLimit.TotalSeconds:0} s: it is not running (did its silo die?)");
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(attempt, 20)));
+            }
+            reply = await Answer(consumer.PushAsync(port, group[accepted..]));
+            accepted += reply.Accepted;
         }
     }
 
@@ -83,7 +97,7 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
     /// goes again, to where the directory now places the consumer. Batches it may have delivered come again and are
     /// dropped by sequence number. Had the silo died with the consumer on it, the run fails for that.
     /// </summary>
-    private static async ValueTask<int> Accepted(ValueTask<int> call)
+    private static async ValueTask<PushReply> Answer(ValueTask<PushReply> call)
     {
         try
         {
@@ -92,7 +106,7 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
         catch (Exception e) when (SiloLoss.IsCallLost(e))
         {
             // Rejected on the way (the consumer's activation was going away as the call reached it): same as refused.
-            return 0;
+            return new PushReply(0, Busy: false);
         }
     }
 

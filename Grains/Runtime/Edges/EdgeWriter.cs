@@ -19,4 +19,10 @@ internal abstract class EdgeWriter(OutputEdge edge)
 
     /// <summary>Completes once everything sent has reached the consumer (or, on a broker, is stored there).</summary>
     public abstract Task DrainAsync();
+
+    /// <summary>
+    /// The end of the edge: completes once the consumer has everything up to <paramref name="lastSequence"/>. On a
+    /// broker that is more than stored: a batch the broker lost is sent again.
+    /// </summary>
+    public virtual Task CompleteAsync(long lastSequence) => DrainAsync();
 }

@@ -98,6 +98,52 @@ internal sealed class NodeInbox
         return await WriteAsync(port, batch);
     }
 
+    /// <summary>
+    /// As <see cref="WriteAsync"/>, but waits for room only until <paramref name="giveUpAt"/> (<see cref="Environment.TickCount64"/>):
+    /// then the batch is left untouched and the answer is <see cref="InboxWrite.Busy"/>.
+    /// </summary>
+    public ValueTask<InboxWrite> WriteWithinAsync(int port, Batch batch, long giveUpAt)
+    {
+        if ((uint)port >= (uint)_ports.Length)
+            throw new ArgumentOutOfRangeException(nameof(port), $"input port {port} does not exist (this node has {_ports.Length})");
+        var p = _ports[port];
+        Task room;
+        lock (_gate)
+        {
+            if (_sealed) return ValueTask.FromResult(InboxWrite.Refused);
+            var slot = batch.Sequence % _capacity;
+            if (_closed || batch.Sequence < p.Next || p.Ended || p.Slots[slot] is { } existing && existing.Sequence == batch.Sequence)
+            {
+                batch.Release();
+                return ValueTask.FromResult(InboxWrite.Taken);
+            }
+            if (batch.Sequence < p.Next + _capacity)
+            {
+                p.Slots[slot] = batch;
+                _dataArrived.Set();
+                return ValueTask.FromResult(InboxWrite.Taken);
+            }
+            p.RoomSignal ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            room = p.RoomSignal.Task;
+        }
+        return WriteWhenRoomWithinAsync(room, port, batch, giveUpAt);
+    }
+
+    private async ValueTask<InboxWrite> WriteWhenRoomWithinAsync(Task room, int port, Batch batch, long giveUpAt)
+    {
+        var left = giveUpAt - Environment.TickCount64;
+        if (left <= 0) return InboxWrite.Busy;
+        try
+        {
+            await room.WaitAsync(TimeSpan.FromMilliseconds(left));
+        }
+        catch (TimeoutException)
+        {
+            return InboxWrite.Busy;
+        }
+        return await WriteWithinAsync(port, batch, giveUpAt);
+    }
+
     /// <summary>The next batch of <paramref name="port"/> in sequence order (a final batch marks the end), or null once the inbox is closed.</summary>
     // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -242,4 +288,15 @@ internal sealed class NodeInbox
         public bool Ended;
         public TaskCompletionSource? RoomSignal;
     }
+}
+
+/// <summary>What became of a batch written to an inbox within a deadline.</summary>
+internal enum InboxWrite
+{
+    /// <summary>In its slot, or dropped as a duplicate or for a closed inbox: either way the writer is done with it.</summary>
+    Taken,
+    /// <summary>No room before the deadline: the batch is untouched; send it again.</summary>
+    Busy,
+    /// <summary>The node is moving (sealed inbox) or not running here: the batch is untouched; send it again after a pause.</summary>
+    Refused,
 }

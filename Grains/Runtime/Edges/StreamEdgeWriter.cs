@@ -19,10 +19,13 @@ namespace Dagger.Orleans.Runtime;
 /// caller passes 1. A publish's failure surfaces at the next send or at <see cref="DrainAsync"/>, which the node calls
 /// before it ends, moves or checkpoints.
 /// </remarks>
-internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain consumer, OutputEdge edge, int window, int maxPublishes, CancellationToken cancellation)
+internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain consumer, OutputEdge edge, int window, int maxPublishes, TimeSpan stallAfter, CancellationToken cancellation)
     : EdgeWriter(edge)
 {
     private readonly Queue<Task> _publishes = new();
+
+    // Sent and not yet passed by the consumer's position, oldest first: what is sent again when a broker lost a batch.
+    private readonly Queue<Batch> _retained = new();
 
     // The highest sequence the consumer has taken from the stream, as last heard.
     private long _taken = -1;
@@ -52,9 +55,11 @@ internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain co
             while (_publishes.Count >= maxPublishes) await _publishes.Dequeue();
             var publish = stream.OnNextAsync(batch);
             handedOver = true;
-            var stored = ReleaseWhenStoredAsync(publish, batch);
-            if (maxPublishes <= 1 || publish.IsCompleted) await stored;
-            else _publishes.Enqueue(stored);
+            // Kept (this writer's holder) until the consumer's position passes it: stored is not yet delivered, and a
+            // broker may lose what it acknowledged (mosquitto killed before it saved its queues).
+            _retained.Enqueue(batch);
+            if (maxPublishes <= 1 || publish.IsCompleted) await publish;
+            else _publishes.Enqueue(publish);
         }
         finally
         {
@@ -68,18 +73,46 @@ internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain co
         while (_publishes.Count > 0) await _publishes.Dequeue();
     }
 
-    /// <summary>The provider has serialised the batch once its publish completes: the pooled buffer can go back.</summary>
-    private static async Task ReleaseWhenStoredAsync(Task publish, Batch batch)
+    /// <summary>
+    /// Completes once the consumer has taken every batch sent, up to <paramref name="lastSequence"/> (the end of the
+    /// stream), sending again what a broker lost on the way; or once the consumer needs nothing more.
+    /// </summary>
+    public override async Task CompleteAsync(long lastSequence)
     {
-        try
+        await DrainAsync();
+        while (!Closed && _taken < lastSequence)
         {
-            await publish;
+            cancellation.ThrowIfCancellationRequested();
+            _position ??= PositionAsync(lastSequence);
+            await TakePositionAsync();
         }
-        finally
+        ReleaseRetained(long.MaxValue);
+    }
+
+    /// <summary>Lets go of the retained batches the consumer has taken.</summary>
+    private void ReleaseRetained(long upTo)
+    {
+        while (_retained.Count > 0 && _retained.Peek().Sequence <= upTo) _retained.Dequeue().Release();
+    }
+
+    /// <summary>
+    /// The consumer stood still for a whole position wait with batches of ours still ahead of it: whatever it waits
+    /// for was lost on the way (a broker that lost what it acknowledged). Every batch it has not taken goes again, in
+    /// order; the ones it already holds are dropped by sequence number.
+    /// </summary>
+    private async Task ResendAsync()
+    {
+        var first = _taken + 1;
+        LostBatchesResent += _retained.Count;
+        foreach (var batch in _retained.ToArray())
         {
-            batch.Release();
+            if (batch.Sequence < first) continue;
+            await stream.OnNextAsync(batch);
         }
     }
+
+    /// <summary>How many batches were sent again after the consumer stood still behind a gap (for tests and diagnostics).</summary>
+    public long LostBatchesResent { get; private set; }
 
     /// <summary>Forgets the publishes at the head that are stored; throws the first that failed, so the node fails with it.</summary>
     private void ThrowIfAnyPublishFailed()
@@ -91,8 +124,21 @@ internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain co
     {
         var position = _position!;
         _position = null;
-        _taken = Math.Max(_taken, await position);
+        var answer = await position;
+        if (answer == StillWaiting && _retained.Count > 0 && _retained.Peek().Sequence <= _taken + 1 && !Closed)
+        {
+            await ResendAsync();
+            return;
+        }
+        if (answer > _taken)
+        {
+            _taken = answer;
+            ReleaseRetained(answer);
+        }
     }
+
+    // What PositionAsync answers when the consumer did not move during a whole wait.
+    private const long StillWaiting = long.MinValue;
 
     /// <summary>
     /// The consumer's position; unknown (-1, ask again) while its silo is gone: a durable consumer is started again
@@ -102,7 +148,13 @@ internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain co
     {
         try
         {
-            return await consumer.AwaitStreamPositionAsync(Edge.Port, wanted);
+            var before = _taken;
+            var asked = Environment.TickCount64;
+            var answer = await consumer.AwaitStreamPositionAsync(Edge.Port, wanted);
+            // Not reached, and exactly where it was, after the consumer waited its whole MaxWait for it: it stands still.
+            // (An early answer at the same place — a consumer moving, or restarting — is no evidence of a loss.)
+            var waitedFully = Environment.TickCount64 - asked >= (long)(stallAfter.TotalMilliseconds * 0.9);
+            return answer < wanted && answer == before && waitedFully ? StillWaiting : answer;
         }
         catch (Exception e) when (SiloLoss.IsCallLost(e))
         {
