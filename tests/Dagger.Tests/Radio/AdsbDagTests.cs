@@ -47,6 +47,18 @@ public sealed class AdsbDagTests(TwoSiloCluster cluster)
     }
 
     [Fact]
+    public async Task The_sequential_example_on_the_cluster_prints_the_aircraft_table_of_the_decoder_run_directly()
+    {
+        var status = await cluster.RunAsync(Example("examples/adsb.json"), TimeSpan.FromSeconds(120));
+
+        Assert.True(status.State == DagState.Completed, $"{status.State}: {status.Error}");
+        var records = await AdsbOperatorTests.DecodeAsync(AdsbOperatorTests.Create<AdsbDecodeOperator>("adsb_decode"),
+            AdsbCapture.Detect().Select(c => (c.Offset, c.Hex, c.BitsRepaired)));
+        Assert.Equal(AdsbOperatorTests.Table(records).GetRawText(), JsonDocument.Parse(status.Results["aircraft"]).RootElement.GetRawText());
+        Assert.True(JsonDocument.Parse(status.Results["aircraft"]).RootElement.GetProperty("count").GetInt32() >= 1);
+    }
+
+    [Fact]
     public async Task The_parallel_example_reports_exactly_the_frames_of_the_sequential_one_with_chunks_on_both_silos()
     {
         var sequential = await FramesOf(Example("examples/adsb.json"));
