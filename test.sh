@@ -29,6 +29,15 @@ if ! { need nats-server || [ -x /usr/sbin/nats-server ]; } || ! { need mosquitto
   }
 fi
 
+# The ADS-B tests compare our aircraft table with Debian's dump1090-mutability fed the same frames (a peer, not a dependency of the product).
+if ! { need dump1090-mutability || [ -x /usr/bin/dump1090-mutability ]; }; then
+  echo "test.sh: installing dump1090-mutability (apt)" >&2
+  { apt-get update -qq && apt-get install -y -qq dump1090-mutability >/dev/null; } || {
+    echo "test.sh: dump1090-mutability is missing and could not be installed: apt-get install -y dump1090-mutability" >&2
+    echo "test.sh: the ADS-B interop tests against dump1090 will fail until it is installed" >&2
+  }
+fi
+
 # Azurite (Azure Storage emulator) for the storage and membership tests: the version pinned in infra/package-lock.json.
 if [ ! -x infra/node_modules/.bin/azurite ]; then
   if ! need npm; then
