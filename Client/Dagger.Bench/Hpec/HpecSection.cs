@@ -28,7 +28,7 @@ public sealed class HpecSection : IBenchSection
         var rows = new List<BenchRow>();
         try
         {
-            var gpu = ProcessAccelerator.Shared;
+            var gpu = ProcessAccelerator.Kernels;
             await using var client = await DaggerClient.StartEmbeddedAsync(cancellation: cancellationToken);
             foreach (var c in HpecCases.All(context.Quick))
             {

@@ -19,7 +19,7 @@ public sealed class RadarSection : IBenchSection
     public async Task<IReadOnlyList<BenchRow>> RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
         var seconds = context.Quick ? 0.25 : 3;
-        var gpu = ProcessAccelerator.Shared;
+        var gpu = ProcessAccelerator.Kernels;
         var rows = new List<BenchRow>();
         var realTime = $"real time ({RadarScene.RealTimeSamplesPerSecond / 1e6:G3} MHz receiver)";
         var shape = $"{RadarScene.Pulses} pulses × {RadarScene.Gates} gates per CPI";

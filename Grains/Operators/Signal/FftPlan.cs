@@ -1,11 +1,14 @@
 using System.Collections.Concurrent;
 using System.Numerics;
+using Dagger.Orleans.Operators.Signal.Simd;
 
 namespace Dagger.Orleans.Operators.Signal;
 
 /// <summary>
-/// A radix-2 FFT of one power-of-two length: the bit-reversal permutation and the twiddle factors
-/// w[k] = exp(−2πj·k/n), k &lt; n/2 (computed in double, stored as float32). Shared, read-only, by every node in the process.
+/// The FFT of one length, shared, read-only, by every node in the process (plans are cached per length). A power of two
+/// of at least 8 runs <see cref="SplitFft"/> (SIMD radix 2², bit reversal folded into the first pass); shorter powers of
+/// two the scalar radix-2 loop; any other length Bluestein's algorithm on a power-of-two FFT. The radix-2 tables
+/// (<see cref="BitReversed"/>, <see cref="Twiddles"/>) are what the GPU kernels use.
 /// </summary>
 /// <remarks>
 /// Forward: X[k] = Σₙ x[n]·exp(−2πj·kn/N). Inverse: x[n] = (1/N)·Σₖ X[k]·exp(+2πj·kn/N), so inverse(forward(x)) = x.
@@ -14,9 +17,21 @@ public sealed class FftPlan
 {
     private static readonly ConcurrentDictionary<int, FftPlan> s_plans = new();
 
+    private static readonly ConcurrentDictionary<int, FftPlan> s_anyLength = new();
+    private readonly SplitFft? _split;
+    private readonly BluesteinFft? _bluestein;
+
     private FftPlan(int length)
     {
         Length = length;
+        if (!BitOperations.IsPow2(length))
+        {
+            _bluestein = new BluesteinFft(length);
+            BitReversed = [];
+            Twiddles = [];
+            return;
+        }
+        if (length >= 8) _split = new SplitFft(length);
         Log2 = BitOperations.Log2((uint)length);
         BitReversed = new int[length];
         for (var i = 0; i < length; i++) BitReversed[i] = Reverse(i, Log2);
@@ -47,6 +62,14 @@ public sealed class FftPlan
         return s_plans.GetOrAdd(length, static n => new FftPlan(n));
     }
 
+    /// <summary>The plan for any <paramref name="length"/> ≥ 1; throws, naming <paramref name="what"/>, for a length below 1.</summary>
+    public static FftPlan ForAnyLength(int length, string what)
+    {
+        if (length < 1) throw new ArgumentException($"{what}: an FFT needs at least one sample, not {length}");
+        if (BitOperations.IsPow2(length)) return For(length, what);
+        return s_anyLength.GetOrAdd(length, static n => new FftPlan(n));
+    }
+
     private static int Reverse(int i, int bits)
     {
         var r = 0;
@@ -56,6 +79,25 @@ public sealed class FftPlan
 
     /// <summary>Transforms one vector of <see cref="Length"/> complex samples (interleaved re, im) in place.</summary>
     public void Transform(Span<float> data, bool inverse)
+    {
+        if (data.Length != 2 * Length) throw new ArgumentException($"an FFT of {Length} samples got {data.Length / 2}", nameof(data));
+        if (_bluestein is not null)
+        {
+            _bluestein.Transform(data, inverse);
+            return;
+        }
+        if (_split is not null)
+        {
+            var (re, im) = Scratch.Split(Length);
+            _split.Forward(data, re, im, conjugateInput: inverse);
+            ComplexLayout.Join(re, im, data, inverse ? 1f / Length : 1f, conjugate: inverse);
+            return;
+        }
+        TransformScalar(data, inverse);
+    }
+
+    /// <summary>The radix-2 loop in place, for the lengths below the SIMD FFT's (1, 2, 4).</summary>
+    private void TransformScalar(Span<float> data, bool inverse)
     {
         var n = Length;
         for (var i = 0; i < n; i++)
