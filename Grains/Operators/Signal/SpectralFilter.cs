@@ -32,12 +32,7 @@ internal static class SpectralFilter
         x.CopyTo(row);
         row[x.Length..].Clear();
         plan.Transform(row, inverse: false);
-        for (var k = 0; k < row.Length; k += 2)
-        {
-            var (ar, ai, br, bi) = (row[k], row[k + 1], spectrum[k], spectrum[k + 1]);
-            row[k] = ar * br - ai * bi;
-            row[k + 1] = ar * bi + ai * br;
-        }
+        Simd.ComplexLayout.MultiplyInPlace(row, spectrum);
         plan.Transform(row, inverse: true);
         row[..y.Length].CopyTo(y);
     }
