@@ -10,7 +10,7 @@ public sealed class RadarSceneOperator : SourceOperator
 {
     private float[]? _chirp;
     private RadarTarget[] _targets = [];
-    private Random? _random;
+    private Simd.GaussianNoise? _noise;
     private long _pulse;
 
     [Arg("samples", Required = true, Minimum = 1, Maximum = 1 << 20, Description = "N, the samples of the transmitted chirp")]
@@ -61,18 +61,12 @@ public sealed class RadarSceneOperator : SourceOperator
             if (t.Doppler < 0 || t.Doppler >= Pulses) throw new ArgumentOutOfRangeException(nameof(Targets), $"{where}: target Doppler bin {t.Doppler} is outside 0..{Pulses - 1}");
         }
         _chirp = Chirp.Create(Samples, Bandwidth);
-        _random = new Random(Seed);
+        _noise = new Simd.GaussianNoise(Seed);
     }
 
     private void Pulse(Span<float> r, int p)
     {
-        var sigma = Noise / Math.Sqrt(2);
-        for (var i = 0; i < r.Length; i += 2)
-        {
-            var (a, b) = Gaussians(_random!);
-            r[i] = (float)(sigma * a);
-            r[i + 1] = (float)(sigma * b);
-        }
+        _noise!.Fill(r, Noise);
         var chirp = _chirp!;
         foreach (var t in _targets)
         {
@@ -88,14 +82,5 @@ public sealed class RadarSceneOperator : SourceOperator
                 r[2 * n + 1] += (float)(sr * ci + si * cr);
             }
         }
-    }
-
-    /// <summary>Two independent standard normal numbers (Box–Muller).</summary>
-    private static (double, double) Gaussians(Random random)
-    {
-        var u = 1.0 - random.NextDouble();
-        var v = random.NextDouble();
-        var radius = Math.Sqrt(-2 * Math.Log(u));
-        return (radius * Math.Cos(2 * Math.PI * v), radius * Math.Sin(2 * Math.PI * v));
     }
 }
