@@ -3,7 +3,7 @@
 block (or a chain) from an in-memory source to a null sink, timed around tb.run().
 
 Usage: gnuradio_signal.py SECONDS [CASE...]   (cases: fir fft_filter fft multiply_chain multiply_chain_64k)
-Prints one JSON object per case on stdout: {"case", "items", "seconds", "rate", "unit", "detail"}.
+Prints one line per case on stdout, "RESULT " and a JSON object (GNU Radio logs to stdout too): {"case", "items", "seconds", "rate", "unit", "detail"}.
 Exit 3 when GNU Radio's Python bindings are missing (the bench reports the peer as not installed).
 Run it with Debian's /usr/bin/python3: the gnuradio package installs its bindings there.
 """
@@ -102,7 +102,7 @@ def main():
     for name in names:
         build, first, unit, detail = CASES[name]
         items, elapsed = timed(build, seconds, first)
-        print(json.dumps({"case": name, "items": items, "seconds": elapsed, "rate": items / elapsed, "unit": unit,
+        print("RESULT " + json.dumps({"case": name, "items": items, "seconds": elapsed, "rate": items / elapsed, "unit": unit,
                           "detail": f"GNU Radio {gr.version()}: {detail}"}), flush=True)
 
 

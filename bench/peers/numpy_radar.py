@@ -6,7 +6,7 @@ each side, mu 100 on power, the mean over the reference cells inside the vector)
 targets "40:3:1;150:12:0.5;300:0:1", noise 0.5. The CPIs are generated before the clock starts; every CPI must give
 exactly its 3 detections.
 
-Usage: numpy_radar.py SECONDS. Prints one JSON object: {"case", "cpis", "seconds", "rate", "unit", "detail"}.
+Usage: numpy_radar.py SECONDS. Prints one line, "RESULT " and a JSON object: {"case", "cpis", "seconds", "rate", "unit", "detail"}.
 Exit 3 when numpy or scipy is missing. Run with Debian's /usr/bin/python3 (python3-numpy, python3-scipy).
 """
 import json
@@ -70,7 +70,7 @@ def main():
             wrong += process(cpi) != len(TARGETS)
         done += len(cpis)
     elapsed = time.perf_counter() - started
-    print(json.dumps({"case": "radar", "cpis": done, "seconds": elapsed, "rate": done * PULSES * GATES / elapsed,
+    print("RESULT " + json.dumps({"case": "radar", "cpis": done, "seconds": elapsed, "rate": done * PULSES * GATES / elapsed,
                       "unit": "samples/s", "wrong_cpis": wrong,
                       "detail": f"numpy {np.__version__} / scipy {scipy.__version__}, one thread: FFT {FFT} pulse compression, "
                                 f"Doppler FFT, abs, CA-CFAR by correlate1d"}))

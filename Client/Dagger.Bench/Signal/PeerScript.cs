@@ -49,15 +49,19 @@ internal static class PeerScript
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{script} exited {process.ExitCode}: {Tail(errors)}");
         var results = new List<PeerResult>();
+        const string marker = "RESULT ";
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            using var json = JsonDocument.Parse(line);
+            // GNU Radio's logger writes to stdout as well: only the marked lines are results.
+            if (!line.StartsWith(marker, StringComparison.Ordinal)) continue;
+            using var json = JsonDocument.Parse(line[marker.Length..]);
             var root = json.RootElement;
             if (root.TryGetProperty("wrong_cpis", out var wrong) && wrong.GetInt64() != 0)
                 throw new InvalidOperationException($"{script}: {wrong.GetInt64()} CPIs did not give their detections");
             results.Add(new PeerResult(root.GetProperty("case").GetString()!, root.GetProperty("rate").GetDouble(),
                 root.GetProperty("unit").GetString()!, root.GetProperty("detail").GetString()!));
         }
+        if (results.Count == 0) throw new InvalidOperationException($"{script} printed no result line: {Tail(output)}");
         return (results, null);
     }
 

@@ -6,8 +6,15 @@ namespace Dagger.Orleans.Operators.Signal;
 /// term) and w is complex Gaussian noise with E|w|² = noise² from a generator seeded with <c>seed</c>.
 /// </summary>
 [Operator("radar_scene", Summary = "pulses of a chirp echoed by planted targets (range gate, Doppler bin) plus seeded Gaussian noise")]
-public sealed class RadarSceneOperator : SourceOperator
+public sealed class RadarSceneOperator : SourceOperator, ISampleClock
 {
+    [Arg("sample_rate", Minimum = 1, Description = "samples per second the scene stands for (no pacing; e.g. 5e6 for a 5 MHz receiver): the result document then states the run's real-time factor")]
+    public double? SampleRateArg { get; set; }
+
+    public double? SampleRate => SampleRateArg;
+
+    public long SamplesEmitted => _pulse * GateCount;
+
     private float[]? _chirp;
     private RadarTarget[] _targets = [];
     private Simd.GaussianNoise? _noise;

@@ -56,6 +56,36 @@ public sealed class IqFileTests : IDisposable
     }
 
     [Fact]
+    public void With_a_rate_every_element_goes_out_alone_no_sooner_than_a_receiver_would_deliver_it()
+    {
+        var path = WriteCf32("paced.cf32", 10);
+        var source = OperatorHarness.Create<SourceOperator>("iq_file", Args(path, ""","width":4,"repeat":2,"rate":400"""));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var batches = OperatorHarness.Drain(source);
+
+        // 20 samples at 400 samples/s are 50 ms of signal: the last element is due then. Only a lower bound is
+        // asserted (a loaded machine makes it later, never sooner).
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(45), $"20 samples at 400/s took {clock.Elapsed.TotalMilliseconds:F1} ms");
+        Assert.Equal([4, 4, 2, 4, 4, 2], batches.Select(b => b.Width));
+        Assert.All(batches, b => Assert.Equal(1, b.Count));
+        var clockOf = Assert.IsAssignableFrom<Orleans.Operators.Signal.ISampleClock>(source);
+        Assert.Equal(400, clockOf.SampleRate);
+        Assert.Equal(20, clockOf.SamplesEmitted);
+        OperatorHarness.ReleaseAll(batches);
+    }
+
+    [Fact]
+    public void A_rate_below_one_sample_per_second_is_refused_naming_the_argument()
+    {
+        var path = WriteCf32("slow.cf32", 4);
+
+        var error = Assert.ThrowsAny<Exception>(() => OperatorHarness.Create<SourceOperator>("iq_file", Args(path, ""","rate":0""")));
+
+        Assert.Contains("rate", error.Message);
+    }
+
+    [Fact]
     public void A_cu8_file_maps_bytes_to_plus_minus_one()
     {
         var path = Path.Combine(_dir, "rtl.cu8");
