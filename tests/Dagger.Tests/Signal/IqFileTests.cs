@@ -69,20 +69,24 @@ public sealed class IqFileTests : IDisposable
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(45), $"20 samples at 400/s took {clock.Elapsed.TotalMilliseconds:F1} ms");
         Assert.Equal([4, 4, 2, 4, 4, 2], batches.Select(b => b.Width));
         Assert.All(batches, b => Assert.Equal(1, b.Count));
-        var clockOf = Assert.IsAssignableFrom<Orleans.Operators.Signal.ISampleClock>(source);
+        var clockOf = Assert.IsAssignableFrom<Dagger.Orleans.Operators.Signal.ISampleClock>(source);
         Assert.Equal(400, clockOf.SampleRate);
         Assert.Equal(20, clockOf.SamplesEmitted);
         OperatorHarness.ReleaseAll(batches);
     }
 
     [Fact]
-    public void A_rate_below_one_sample_per_second_is_refused_naming_the_argument()
+    public void A_rate_below_one_sample_per_second_is_refused_naming_the_node_and_the_argument()
     {
-        var path = WriteCf32("slow.cf32", 4);
+        var spec = new Dagger.Orleans.Spec.DagBuilder()
+            .Node("radio", "iq_file", new { path = "x.cf32", rate = 0 })
+            .Node("out", "count")
+            .Edge("radio", "out")
+            .Build();
 
-        var error = Assert.ThrowsAny<Exception>(() => OperatorHarness.Create<SourceOperator>("iq_file", Args(path, ""","rate":0""")));
+        var problems = Dagger.Orleans.Spec.DagValidator.Validate(spec, OperatorHarness.Catalog, [Dagger.Orleans.Spec.Transports.Memory]);
 
-        Assert.Contains("rate", error.Message);
+        Assert.Contains(problems, p => p.Contains("node 'radio'") && p.Contains("'rate'"));
     }
 
     [Fact]
