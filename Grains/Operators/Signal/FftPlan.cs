@@ -46,6 +46,9 @@ public sealed class FftPlan
 
     public int Length { get; }
 
+    /// <summary>The SIMD split-data FFT behind a power-of-two plan of at least 8, for callers that stay in split form; else null.</summary>
+    internal SplitFft? Split => _split;
+
     public int Log2 { get; }
 
     /// <summary>Index i goes to position BitReversed[i].</summary>

@@ -9,9 +9,14 @@ internal static class Scratch
     [ThreadStatic] private static float[]? t_re;
     [ThreadStatic] private static float[]? t_im;
     [ThreadStatic] private static float[]? t_interleaved;
+    [ThreadStatic] private static float[]? t_re2;
+    [ThreadStatic] private static float[]? t_im2;
 
     /// <summary>Two split arrays (re, im) of at least <paramref name="samples"/> floats each.</summary>
     public static (float[] Re, float[] Im) Split(int samples) => (Grow(ref t_re, samples), Grow(ref t_im, samples));
+
+    /// <summary>A second pair of split arrays, distinct from <see cref="Split"/>'s (an out-of-place FFT reads one, writes the other).</summary>
+    public static (float[] Re, float[] Im) SecondSplit(int samples) => (Grow(ref t_re2, samples), Grow(ref t_im2, samples));
 
     /// <summary>An interleaved array of at least <paramref name="samples"/> complex samples.</summary>
     public static float[] Interleaved(int samples) => Grow(ref t_interleaved, 2 * samples);

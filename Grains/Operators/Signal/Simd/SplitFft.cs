@@ -49,7 +49,21 @@ internal sealed class SplitFft
     public void Forward(ReadOnlySpan<float> data, Span<float> re, Span<float> im, bool conjugateInput)
     {
         if (data.Length < 2 * _n || re.Length < _n || im.Length < _n) throw new ArgumentException($"the FFT of {_n} samples got {data.Length / 2} samples and room for {Math.Min(re.Length, im.Length)}");
-        Leaves(data, re, im, conjugateInput);
+        ref var x = ref MemoryMarshal.GetReference(data);
+        Leaves(ref x, ref Unsafe.Add(ref x, 1), 2, re, im, conjugateInput);
+        Stages(re, im);
+    }
+
+    /// <summary>As the interleaved overload, from split input (<paramref name="inputRe"/>, <paramref name="inputIm"/>, N each, not the outputs).</summary>
+    public void Forward(ReadOnlySpan<float> inputRe, ReadOnlySpan<float> inputIm, Span<float> re, Span<float> im, bool conjugateInput)
+    {
+        if (inputRe.Length < _n || inputIm.Length < _n || re.Length < _n || im.Length < _n) throw new ArgumentException($"the FFT of {_n} samples got {Math.Min(inputRe.Length, inputIm.Length)} samples and room for {Math.Min(re.Length, im.Length)}");
+        Leaves(ref MemoryMarshal.GetReference(inputRe), ref MemoryMarshal.GetReference(inputIm), 1, re, im, conjugateInput);
+        Stages(re, im);
+    }
+
+    private void Stages(Span<float> re, Span<float> im)
+    {
         var half = 8;
         if ((System.Numerics.BitOperations.Log2((uint)_n) - 3) % 2 == 1)
         {
@@ -59,25 +73,28 @@ internal sealed class SplitFft
         for (; half < _n; half *= 4) Radix4Stage(re, im, half);
     }
 
-    private void Leaves(ReadOnlySpan<float> data, Span<float> re, Span<float> im, bool conjugate)
+    /// <summary>
+    /// The gather and the 8-point DFTs. Sample t's real part is at <paramref name="inRe"/>[spacing·t], its imaginary
+    /// part at <paramref name="inIm"/>[spacing·t]: spacing 2 with inIm one float after inRe reads interleaved data, 1 split.
+    /// </summary>
+    private void Leaves(ref float inRe, ref float inIm, int spacing, Span<float> re, Span<float> im, bool conjugate)
     {
         const float Root = 0.70710678118654752f;
-        var stride = 2 * (_n / 8);
+        var stride = spacing * (_n / 8);
         var sign = conjugate ? -1f : 1f;
-        ref var x = ref MemoryMarshal.GetReference(data);
         ref var outRe = ref MemoryMarshal.GetReference(re);
         ref var outIm = ref MemoryMarshal.GetReference(im);
         for (var b = 0; b < _blockSources.Length; b++)
         {
-            var o = 2 * _blockSources[b];
-            float r0 = Unsafe.Add(ref x, o), i0 = sign * Unsafe.Add(ref x, o + 1);
-            float r1 = Unsafe.Add(ref x, o + stride), i1 = sign * Unsafe.Add(ref x, o + stride + 1);
-            float r2 = Unsafe.Add(ref x, o + 2 * stride), i2 = sign * Unsafe.Add(ref x, o + 2 * stride + 1);
-            float r3 = Unsafe.Add(ref x, o + 3 * stride), i3 = sign * Unsafe.Add(ref x, o + 3 * stride + 1);
-            float r4 = Unsafe.Add(ref x, o + 4 * stride), i4 = sign * Unsafe.Add(ref x, o + 4 * stride + 1);
-            float r5 = Unsafe.Add(ref x, o + 5 * stride), i5 = sign * Unsafe.Add(ref x, o + 5 * stride + 1);
-            float r6 = Unsafe.Add(ref x, o + 6 * stride), i6 = sign * Unsafe.Add(ref x, o + 6 * stride + 1);
-            float r7 = Unsafe.Add(ref x, o + 7 * stride), i7 = sign * Unsafe.Add(ref x, o + 7 * stride + 1);
+            var o = spacing * _blockSources[b];
+            float r0 = Unsafe.Add(ref inRe, o), i0 = sign * Unsafe.Add(ref inIm, o);
+            float r1 = Unsafe.Add(ref inRe, o + stride), i1 = sign * Unsafe.Add(ref inIm, o + stride);
+            float r2 = Unsafe.Add(ref inRe, o + 2 * stride), i2 = sign * Unsafe.Add(ref inIm, o + 2 * stride);
+            float r3 = Unsafe.Add(ref inRe, o + 3 * stride), i3 = sign * Unsafe.Add(ref inIm, o + 3 * stride);
+            float r4 = Unsafe.Add(ref inRe, o + 4 * stride), i4 = sign * Unsafe.Add(ref inIm, o + 4 * stride);
+            float r5 = Unsafe.Add(ref inRe, o + 5 * stride), i5 = sign * Unsafe.Add(ref inIm, o + 5 * stride);
+            float r6 = Unsafe.Add(ref inRe, o + 6 * stride), i6 = sign * Unsafe.Add(ref inIm, o + 6 * stride);
+            float r7 = Unsafe.Add(ref inRe, o + 7 * stride), i7 = sign * Unsafe.Add(ref inIm, o + 7 * stride);
             // Radix-2 on pairs (j, j+4), then a 4-point DFT of the evens and of the odds, then the W8 twiddles.
             float t0r = r0 + r4, t0i = i0 + i4, t1r = r0 - r4, t1i = i0 - i4;
             float t2r = r2 + r6, t2i = i2 + i6, t3r = r2 - r6, t3i = i2 - i6;
