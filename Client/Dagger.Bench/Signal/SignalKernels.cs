@@ -32,11 +32,14 @@ internal static class SignalKernels
         return FftFilterWidth * Hpec.DagTiming.CallsPerSecond(() => filter.Full(x, y, f, "bench"), atLeast, cancellation);
     }
 
-    /// <summary>1024-point transforms per second through <c>fft</c> (forward and inverse in turn, so the data stays bounded).</summary>
-    public static double Fft(TimeSpan atLeast, CancellationToken cancellation)
+    /// <summary>
+    /// 1024-point transforms per second (forward and inverse in turn, so the data stays bounded): through the plan
+    /// <c>fft</c> uses (FFTW where installed), or through our own FFT when <paramref name="ours"/>.
+    /// </summary>
+    public static double Fft(bool ours, TimeSpan atLeast, CancellationToken cancellation)
     {
         var x = Random(FftLength, 3000);
-        var plan = FftPlan.For(FftLength, "bench");
+        var plan = ours ? FftPlan.Managed(FftLength) : FftPlan.For(FftLength, "bench");
         return 2 * Hpec.DagTiming.CallsPerSecond(() =>
         {
             plan.Transform(x, inverse: false);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dagger.Orleans.Bench.Chain;
 using Dagger.Orleans.Bench.Harness;
+using Dagger.Orleans.Operators.Signal;
 using Dagger.Orleans.Spec;
 
 namespace Dagger.Orleans.Bench.Signal;
@@ -42,10 +43,14 @@ public sealed class SignalSection : IBenchSection
             "ours: direct SIMD convolution summed in double (HPEC's per-output error bound), one thread; input samples per second");
         Add($"FFT filter, {SignalKernels.Taps} taps (fdfir, {SignalKernels.FftFilterWidth}-sample vectors, F = 1024)", "samples/s",
             SignalKernels.FftFilter(atLeast, cancellationToken), Peer("fft_filter"), 1.0,
-            "ours: FFT(x)·FFT(h), inverse FFT, float32, one thread; input samples per second");
-        Add($"FFT, {SignalKernels.FftLength} points (fft)", "vectors/s",
-            SignalKernels.Fft(atLeast, cancellationToken), Peer("fft"), null,
-            "ours: SIMD radix-2² FFT, twiddles and plan cached per size, one thread");
+            $"ours: FFT(x)·FFT(h), inverse FFT ({(FftPlan.For(1024, "bench").UsesFftw ? "FFTW" : "our FFT")}), float32, one thread; input samples per second");
+        var fftw = FftPlan.For(SignalKernels.FftLength, "bench").UsesFftw;
+        Add($"FFT, {SignalKernels.FftLength} points (our SIMD FFT)", "vectors/s",
+            SignalKernels.Fft(ours: true, atLeast, cancellationToken), Peer("fft"), null,
+            "ours: SIMD radix-2² FFT on split data, twiddles and plan cached per size, one thread");
+        Add($"FFT, {SignalKernels.FftLength} points (fft operator: {(fftw ? "FFTW" : "our FFT, FFTW not installed")})", "vectors/s",
+            SignalKernels.Fft(ours: false, atLeast, cancellationToken), Peer("fft"), null,
+            fftw ? "libfftw3f through a thin P/Invoke, FFTW_MEASURE in-place plan, one thread" : "FFTW (libfftw3-single3) not installed: the operator runs our FFT");
 
         var elements = context.Quick ? 2_000_000L : 100_000_000L;
         await using (var silo = await BenchSilo.StartAsync(cancellationToken))

@@ -20,10 +20,22 @@ public sealed class FftPlan
     private static readonly ConcurrentDictionary<int, FftPlan> s_anyLength = new();
     private readonly SplitFft? _split;
     private readonly BluesteinFft? _bluestein;
+    private readonly IntPtr _fftwForward;
+    private readonly IntPtr _fftwBackward;
 
-    private FftPlan(int length)
+    /// <summary>
+    /// FFTW where it won when measured side by side here (docs/signal-operators.md): every length that is not a power
+    /// of two (~7× our Bluestein path) and powers of two from 1024 (~1.2–1.4×); below 1024 our FFT was faster (the call
+    /// and FFTW's unaligned in-place codelets cost more than they save).
+    /// </summary>
+    private FftPlan(int length) : this(length, Fftw.Available && (!BitOperations.IsPow2(length) || length >= 1024))
+    {
+    }
+
+    private FftPlan(int length, bool useFftw)
     {
         Length = length;
+        if (useFftw && length >= 2) (_fftwForward, _fftwBackward) = Fftw.Plans(length);
         if (!BitOperations.IsPow2(length))
         {
             _bluestein = new BluesteinFft(length);
@@ -45,6 +57,12 @@ public sealed class FftPlan
     }
 
     public int Length { get; }
+
+    /// <summary>True when this plan runs FFTW (installed, and the length is at least 2).</summary>
+    public bool UsesFftw => _fftwForward != IntPtr.Zero;
+
+    /// <summary>A plan of our own FFT only, not cached: for the tests and the benchmark that compare it with FFTW.</summary>
+    internal static FftPlan Managed(int length) => new(length, useFftw: false);
 
     /// <summary>The SIMD split-data FFT behind a power-of-two plan of at least 8, for callers that stay in split form; else null.</summary>
     internal SplitFft? Split => _split;
@@ -84,6 +102,12 @@ public sealed class FftPlan
     public void Transform(Span<float> data, bool inverse)
     {
         if (data.Length != 2 * Length) throw new ArgumentException($"an FFT of {Length} samples got {data.Length / 2}", nameof(data));
+        if (_fftwForward != IntPtr.Zero)
+        {
+            Fftw.Execute(inverse ? _fftwBackward : _fftwForward, data);
+            if (inverse) System.Numerics.Tensors.TensorPrimitives.Multiply(data, 1f / Length, data);
+            return;
+        }
         if (_bluestein is not null)
         {
             _bluestein.Transform(data, inverse);

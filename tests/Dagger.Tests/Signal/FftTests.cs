@@ -71,6 +71,35 @@ public sealed class FftTests
         Assert.True(SignalData.RelativeMaxError(y, SignalData.Dft(x, inverse)) < 2e-6 * (1 + Math.Log2(n)), $"n = {n}");
     }
 
+    /// <summary>Our own FFT, whether or not FFTW is installed (plans use FFTW for some lengths where it is).</summary>
+    [Theory]
+    [InlineData(8, false)]
+    [InlineData(1024, true)]
+    [InlineData(4096, false)]
+    [InlineData(12, true)]
+    [InlineData(1000, false)]
+    public void Our_own_fft_matches_a_double_precision_dft(int n, bool inverse)
+    {
+        var x = SignalData.RandomComplex(n, seed: n + 1);
+        var y = (float[])x.Clone();
+        var plan = FftPlan.Managed(n);
+
+        plan.Transform(y, inverse);
+
+        Assert.False(plan.UsesFftw);
+        Assert.True(SignalData.RelativeMaxError(y, SignalData.Dft(x, inverse)) < 2e-6 * (1 + Math.Log2(n)), $"n = {n}");
+    }
+
+    [Fact]
+    public void Fftw_runs_the_lengths_it_measured_faster_on_when_it_is_installed()
+    {
+        var installed = Dagger.Orleans.Operators.Signal.Simd.Fftw.Available;
+
+        Assert.Equal(installed, FftPlan.ForAnyLength(1000, "test").UsesFftw);
+        Assert.Equal(installed, FftPlan.For(4096, "test").UsesFftw);
+        Assert.False(FftPlan.For(256, "test").UsesFftw);
+    }
+
     [Theory]
     [InlineData("cpu")]
     [InlineData("gpu")]
