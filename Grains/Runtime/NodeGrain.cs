@@ -191,6 +191,8 @@ internal sealed partial class NodeGrain(
         Received = _received,
         Silo = RuntimeIdentity,
         Error = error,
+        Samples = _operator is Operators.Signal.ISampleClock { SampleRate: not null } clock ? clock.SamplesEmitted : 0,
+        SampleRate = (_operator as Operators.Signal.ISampleClock)?.SampleRate,
     };
 
     private void RequestStop()
