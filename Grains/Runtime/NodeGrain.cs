@@ -482,7 +482,8 @@ internal sealed partial class NodeGrain(
         {
             if (!writer.Closed) await writer.SendAsync(end);
         }
-        foreach (var writer in _outputs) await writer.CompleteAsync(end.Sequence);
+        // Side by side: each waits for its consumer to take the end, sending again what a broker lost meanwhile.
+        await CompleteOutputsAsync(end.Sequence);
         await TearDownInputsAsync();
         CloseInbox();
         var result = SinkResult();
@@ -492,6 +493,14 @@ internal sealed partial class NodeGrain(
         await ForgetCheckpointAsync();
         DelayDeactivation(TimeSpan.Zero);
         DeactivateOnIdle();
+    }
+
+    private Task CompleteOutputsAsync(long lastSequence)
+    {
+        if (_outputs.Length == 1) return _outputs[0].CompleteAsync(lastSequence);
+        var completions = new Task[_outputs.Length];
+        for (var i = 0; i < _outputs.Length; i++) completions[i] = _outputs[i].CompleteAsync(lastSequence);
+        return Task.WhenAll(completions);
     }
 
     /// <summary>Stops taking input: later writes, local or by call, are dropped, and the silo directory forgets this inbox.</summary>

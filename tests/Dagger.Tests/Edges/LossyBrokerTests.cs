@@ -52,7 +52,7 @@ public abstract class LossyBrokerContract<TCluster>(TCluster cluster) where TClu
             .Node("src", "range", new { count }).Node("x3", "scale", new { factor = 3 }).Node("sum", "sum").Node("count", "count")
             .Edge("src", "x3").Edge("x3", "sum").Edge("x3", "count").Build()));
         await using var cleanup = run.CancelOnExit();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(240));
         DagStatus status;
         try
         {
@@ -61,7 +61,7 @@ public abstract class LossyBrokerContract<TCluster>(TCluster cluster) where TClu
         catch (OperationCanceledException)
         {
             status = await run.GetStatusAsync();
-            Assert.Fail("the run did not end within 120 s: " + string.Join("; ", status.Nodes.Select(n => $"{n.NodeId} {n.State} in {n.Received} out {n.Emitted}")));
+            Assert.Fail("the run did not end within 240 s: " + string.Join("; ", status.Nodes.Select(n => $"{n.NodeId} {n.State} in {n.Received} out {n.Emitted}")));
             return;
         }
 
