@@ -29,6 +29,23 @@ if ! { need nats-server || [ -x /usr/sbin/nats-server ]; } || ! { need mosquitto
   }
 fi
 
+# The ADS-B tests compare our aircraft table with Debian's dump1090-mutability fed the same frames (a peer, not a dependency of the product).
+if ! { need dump1090-mutability || [ -x /usr/bin/dump1090-mutability ]; }; then
+  echo "test.sh: installing dump1090-mutability (apt)" >&2
+  { apt-get update -qq && apt-get install -y -qq dump1090-mutability >/dev/null; } || {
+    echo "test.sh: dump1090-mutability is missing and could not be installed: apt-get install -y dump1090-mutability" >&2
+    echo "test.sh: the ADS-B interop tests against dump1090 will fail until it is installed" >&2
+  }
+fi
+
+# FFTW (single precision) for the signal operators' FFTs: optional at run time (our own SIMD FFT is used without it),
+# installed here so the tests cover the FFTW path too.
+if [ ! -e /usr/lib/x86_64-linux-gnu/libfftw3f.so.3 ] && [ ! -e /usr/lib/aarch64-linux-gnu/libfftw3f.so.3 ]; then
+  echo "test.sh: installing libfftw3-single3 (apt)" >&2
+  { apt-get update -qq && apt-get install -y -qq libfftw3-single3 >/dev/null; } || \
+    echo "test.sh: libfftw3-single3 could not be installed: apt-get install -y libfftw3-single3; the FFTs fall back to the managed code" >&2
+fi
+
 # Azurite (Azure Storage emulator) for the storage and membership tests: the version pinned in infra/package-lock.json.
 if [ ! -x infra/node_modules/.bin/azurite ]; then
   if ! need npm; then

@@ -34,6 +34,7 @@ public static class ResultDocument
                 w.WriteNumber("received", node.Received);
                 w.WriteString("state", node.State.ToString());
                 if (node.Silo is not null) w.WriteString("silo", node.Silo);
+                if (node.SampleRate is { } rate && rate > 0) WriteSampleClock(w, node.Samples, rate, status.Seconds);
                 w.WriteEndObject();
             }
             w.WriteEndObject();
@@ -44,5 +45,18 @@ public static class ResultDocument
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// A source with a sample clock: its samples, their rate, and the run's real-time factor — the signal's duration
+    /// (samples ÷ rate) over the run's seconds: 1 keeps pace with a live receiver, 5 processes five seconds of signal
+    /// per second.
+    /// </summary>
+    private static void WriteSampleClock(Utf8JsonWriter w, long samples, double rate, double seconds)
+    {
+        w.WriteNumber("samples", samples);
+        w.WriteNumber("sample_rate", rate);
+        w.WriteNumber("signal_seconds", Math.Round(samples / rate, 6));
+        if (seconds > 0) w.WriteNumber("real_time_factor", Math.Round(samples / rate / seconds, 3));
     }
 }

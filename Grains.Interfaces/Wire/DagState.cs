@@ -25,6 +25,10 @@ public sealed record NodeStatus
     [Id(6)] public string? Device { get; init; }
     /// <summary>What the node's silo computes on, e.g. <c>gpu (NVIDIA H100 80GB HBM3, 79.1 GiB, cuda)</c> or <c>cpu (16 cores, 125 GiB)</c>.</summary>
     [Id(7)] public string? Accelerator { get; init; }
+    /// <summary>Samples a source with a sample clock emitted (e.g. <c>iq_file</c> with <c>rate</c>); 0 for other nodes.</summary>
+    [Id(8)] public long Samples { get; init; }
+    /// <summary>That source's samples per second; null for other nodes.</summary>
+    [Id(9)] public double? SampleRate { get; init; }
 }
 
 /// <summary>A DAG run's state: what <c>dagger status</c> shows and what the result document is made from.</summary>

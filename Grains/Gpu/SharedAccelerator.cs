@@ -90,6 +90,31 @@ public sealed class SharedAccelerator : IDisposable
         }
     }
 
+    /// <summary>
+    /// The machine's GPU — CUDA, else an OpenCL device of GPU type — or null when it has none (ILGPU's CPU accelerator
+    /// does not count: it emulates a GPU thread by thread and is slower than the CPU code).
+    /// </summary>
+    public static SharedAccelerator? CreateGpuOrNull()
+    {
+        var context = Context.Create(b => b.Cuda().OpenCL().EnableAlgorithms().Optimize(OptimizationLevel.O1));
+        try
+        {
+            var cuda = context.GetCudaDevices();
+            if (cuda.Count > 0) return new SharedAccelerator(context, cuda[0].CreateAccelerator(context));
+            foreach (var device in context.GetCLDevices())
+            {
+                if (device.DeviceType == CLDeviceType.CL_DEVICE_TYPE_GPU) return new SharedAccelerator(context, device.CreateAccelerator(context));
+            }
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+        context.Dispose();
+        return null;
+    }
+
     /// <summary>The ILGPU CPU accelerator, whatever else the machine has (tests check the kernels on it).</summary>
     public static SharedAccelerator CreateCpu()
     {

@@ -32,14 +32,20 @@ internal sealed partial class NodeGrain : IGrainMigrationParticipant
             throw new InvalidOperationException($"node '{this.GetPrimaryKeyString()}' is not running, so it cannot move");
         }
         if (target.Equals(siloDetails.SiloAddress)) return target;
-        if (_state != NodeState.Running || _pump is null || _pausing || _stopRequested)
-            throw new InvalidOperationException($"node '{plan.NodeId}' is {_state}{(_pausing ? " and already moving" : "")}: only a running node can move");
+        if (_pump is null) throw new InvalidOperationException($"node '{plan.NodeId}' has not started: only a running node can move");
+        try
+        {
+            _life.BeginPause();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException($"node '{plan.NodeId}': {e.Message}: only a running node can move", e);
+        }
 
         LogMigrating(logger, plan.DagId, plan.NodeId, target);
-        _pausing = true;
         _inbox!.InterruptReaders();
         await _pump;
-        if (_state != NodeState.Running || _ended || _stopRequested || _limitReached)
+        if (!_life.StoppedToMove)
         {
             // It ended while pausing: there is nothing left to move.
             return siloDetails.SiloAddress;
@@ -76,12 +82,12 @@ internal sealed partial class NodeGrain : IGrainMigrationParticipant
             Emitted = _emitted,
             Received = _received,
             NextSequence = _nextSequence,
-            LimitReached = _limitReached,
+            LimitReached = _life.LimitReached,
             Inbox = inbox,
             OutputsClosed = _outputs.Select(w => w.Closed).ToArray(),
             LockstepCarry = _lockstepCarry,
             StreamTaken = _streamTaken,
-            StopRequested = _stopRequested,
+            StopRequested = _life.StopRequested,
         };
     }
 
@@ -96,7 +102,7 @@ internal sealed partial class NodeGrain : IGrainMigrationParticipant
             _emitted = snapshot.Emitted;
             _received = snapshot.Received;
             _nextSequence = snapshot.NextSequence;
-            _limitReached = snapshot.LimitReached;
+            _life.Restore(snapshot.LimitReached);
             foreach (var batch in snapshot.LockstepCarry) batch?.AdoptIfReceivedCopy();
             _lockstepCarry = snapshot.LockstepCarry;
             _streamTaken = snapshot.StreamTaken;
@@ -152,7 +158,7 @@ internal sealed partial class NodeGrain : IGrainMigrationParticipant
         if (!await _dag!.NodeMovedAsync(plan.NodeId, siloDetails.SiloAddress))
         {
             // The run ended while this node was on its way: stop here instead of running on for nobody.
-            _state = NodeState.Cancelled;
+            _life.CancelForcefully();
             _forced.Cancel();
             _stopProducing.Cancel();
             CloseInbox();

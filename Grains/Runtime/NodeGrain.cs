@@ -29,19 +29,11 @@ internal sealed partial class NodeGrain(
     private IDagGrain? _dag;
     private readonly CancellationTokenSource _forced = new();
     private readonly CancellationTokenSource _stopProducing = new();
-    private NodeState _state = NodeState.Pending;
+    private readonly NodeLifecycle _life = new();
     private long _emitted;
     private long _received;
     private long _nextSequence;
-    private bool _limitReached;
-    private bool _stopRequested;
-    // Cancelled alone (gracefully): it ends like a finished node, but reports Cancelled.
-    private bool _stoppedByUser;
     private Task? _pump;
-    // Live migration: the pump stops at its next batch boundary (see NodeGrain.Migration.cs).
-    private bool _pausing;
-    // Set when the pump ran out of input (or its source said it is done): a pause then is an end, not a move.
-    private bool _ended;
     private Batch?[] _lockstepCarry = [];
 
     public Task<SiloAddress> StartAsync(NodePlan plan)
@@ -73,7 +65,7 @@ internal sealed partial class NodeGrain(
         _outputs = plan.Outputs.Select(e => CreateWriter(plan, e)).ToArray();
         if (_streamTaken.Length != plan.InputCount) _streamTaken = Enumerable.Repeat(-1L, plan.InputCount).ToArray();
         for (var i = 0; i < _outputs.Length && closedOutputs is not null && i < closedOutputs.Length; i++) _outputs[i].Closed = closedOutputs[i];
-        _state = NodeState.Running;
+        _life.Start();
         // A running pump is not grain activity: keep the activation until the node ends.
         DelayDeactivation(TimeSpan.MaxValue);
         _pump = RunAsync();
@@ -88,7 +80,7 @@ internal sealed partial class NodeGrain(
         // Publishes in flight may be stored out of order after a retry, which only a node that cannot be durable
         // takes in its stride (StreamEdgeWriter): with a run-state storage, one at a time.
         var maxPublishes = options.Value.StateStorage is null ? plan.Window : 1;
-        return new StreamEdgeWriter(stream, consumer, edge, plan.Window, maxPublishes, options.Value.MaxWait, _forced.Token);
+        return new StreamEdgeWriter(stream, consumer, edge, plan.Window, maxPublishes, options.Value.MaxWait, logger, _forced.Token);
     }
 
     public async ValueTask<PushReply> PushAsync(int port, Batch[] batches)
@@ -132,7 +124,7 @@ internal sealed partial class NodeGrain(
         {
             if (writer.Edge.ToNode == toNode && writer.Edge.Port == port) writer.Closed = true;
         }
-        if (_state == NodeState.Running && _outputs.All(w => w.Closed))
+        if (_life.IsRunning && _outputs.All(w => w.Closed))
         {
             LogTornDown(logger, _plan.DagId, _plan.NodeId);
             RequestStop();
@@ -153,8 +145,7 @@ internal sealed partial class NodeGrain(
             if (_operator is SourceOperator) RequestStop();
             return null;
         }
-        var wasRunning = _state is NodeState.Running or NodeState.Pending;
-        if (wasRunning) _state = NodeState.Cancelled;
+        var wasRunning = _life.CancelForcefully();
         foreach (var writer in _outputs) writer.Closed = true;
         _forced.Cancel();
         _stopProducing.Cancel();
@@ -179,10 +170,9 @@ internal sealed partial class NodeGrain(
             DeactivateOnIdle();
             return Task.CompletedTask;
         }
-        if (_state != NodeState.Running || _stopRequested) return Task.CompletedTask;
+        if (!_life.RequestStopByUser()) return Task.CompletedTask;
         LogStoppedByUser(logger, _plan.DagId, _plan.NodeId);
-        _stoppedByUser = true;
-        RequestStop();
+        StopTakingInput();
         return Task.CompletedTask;
     }
 
@@ -196,16 +186,22 @@ internal sealed partial class NodeGrain(
     private NodeStatus Status(string? error = null) => new()
     {
         NodeId = _plan?.NodeId ?? this.GetPrimaryKeyString(),
-        State = _state,
+        State = _life.State,
         Emitted = _emitted,
         Received = _received,
         Silo = RuntimeIdentity,
         Error = error,
+        Samples = _operator is Operators.Signal.ISampleClock { SampleRate: not null } clock ? clock.SamplesEmitted : 0,
+        SampleRate = (_operator as Operators.Signal.ISampleClock)?.SampleRate,
     };
 
     private void RequestStop()
     {
-        _stopRequested = true;
+        if (_life.RequestStop()) StopTakingInput();
+    }
+
+    private void StopTakingInput()
+    {
         _stopProducing.Cancel();
         // A transform or sink waiting for input wakes up to a closed inbox and ends.
         if (_operator is not SourceOperator) CloseInbox();
@@ -227,7 +223,7 @@ internal sealed partial class NodeGrain(
                 default: await RunInputsAsync(); break;
             }
             if (_forced.IsCancellationRequested) return;
-            if (_pausing && !_ended && !_stopRequested && !_limitReached) await PauseAsync();
+            if (_life.StoppedToMove) await PauseAsync();
             else await FinishAsync();
         }
         catch (Exception e) when (_forced.IsCancellationRequested)
@@ -261,7 +257,7 @@ internal sealed partial class NodeGrain(
     private async Task RunSourceAsync(SourceOperator source)
     {
         var output = _output!;
-        while (!_stopRequested && !_limitReached && !_forced.IsCancellationRequested && !_pausing)
+        while (_life.KeepsPumping && !_forced.IsCancellationRequested)
         {
             bool more;
             try
@@ -278,7 +274,7 @@ internal sealed partial class NodeGrain(
             await CheckpointAsync();
             if (!more)
             {
-                _ended = true;
+                _life.EndInputNow();
                 break;
             }
         }
@@ -287,7 +283,7 @@ internal sealed partial class NodeGrain(
     private async Task RunInputsAsync()
     {
         var inbox = _inbox!;
-        while (!_limitReached && !_stopRequested && !_pausing)
+        while (_life.KeepsPumping)
         {
             int port;
             Batch batch;
@@ -296,7 +292,7 @@ internal sealed partial class NodeGrain(
                 var next = await WaitingFor(inbox.ReadAsync(0));
                 if (next is null)
                 {
-                    _ended = !_pausing;
+                    _life.EndInput();
                     return;
                 }
                 (port, batch) = (0, next);
@@ -306,7 +302,7 @@ internal sealed partial class NodeGrain(
                 var next = await WaitingFor(inbox.ReadAnyAsync());
                 if (next is null)
                 {
-                    _ended = !_pausing;
+                    _life.EndInput();
                     return;
                 }
                 (port, batch) = next.Value;
@@ -319,7 +315,7 @@ internal sealed partial class NodeGrain(
                 MarkProcessed(port, sequence);
                 if (inbox.PortCount == 1)
                 {
-                    _ended = true;
+                    _life.EndInputNow();
                     return;
                 }
                 continue;
@@ -375,7 +371,7 @@ internal sealed partial class NodeGrain(
         _lockstepCarry = [];
         try
         {
-            while (!_limitReached && !_stopRequested)
+            while (_life.IsRunning && !_life.LimitReached && !_life.StopRequested)
             {
                 for (var p = 0; p < current.Length; p++)
                 {
@@ -385,7 +381,7 @@ internal sealed partial class NodeGrain(
                         current[p] = null;
                         var next = await WaitingFor(inbox.ReadAsync(p));
                         if (next is not null) NoteTaken(p, next.Sequence);
-                        if (next is null && _pausing)
+                        if (next is null && _life.Pausing)
                         {
                             _lockstepCarry = CarryRest(current, offset);
                             return;
@@ -393,7 +389,7 @@ internal sealed partial class NodeGrain(
                         if (next is null || next.Final)
                         {
                             // Lockstep ends when any input ends.
-                            _ended = true;
+                            _life.EndInputNow();
                             return;
                         }
                         _received += next.Count;
@@ -425,7 +421,7 @@ internal sealed partial class NodeGrain(
         while (output.HasReady)
         {
             var batch = output.TakeReady();
-            if (_limitReached)
+            if (_life.LimitReached)
             {
                 batch.Release();
                 continue;
@@ -457,7 +453,7 @@ internal sealed partial class NodeGrain(
             if (batch.Count >= left)
             {
                 batch.Count = (int)left;
-                _limitReached = true;
+                _life.ReachLimit();
             }
         }
         batch.Sequence = _nextSequence++;
@@ -486,16 +482,25 @@ internal sealed partial class NodeGrain(
         {
             if (!writer.Closed) await writer.SendAsync(end);
         }
-        foreach (var writer in _outputs) await writer.CompleteAsync(end.Sequence);
+        // Side by side: each waits for its consumer to take the end, sending again what a broker lost meanwhile.
+        await CompleteOutputsAsync(end.Sequence);
         await TearDownInputsAsync();
         CloseInbox();
         var result = SinkResult();
-        if (_state == NodeState.Running) _state = _stoppedByUser ? NodeState.Cancelled : NodeState.Finished;
+        _life.Finish();
         LogFinished(logger, plan.DagId, plan.NodeId, _emitted);
         await _dag!.NodeFinishedAsync(Status(), result);
         await ForgetCheckpointAsync();
         DelayDeactivation(TimeSpan.Zero);
         DeactivateOnIdle();
+    }
+
+    private Task CompleteOutputsAsync(long lastSequence)
+    {
+        if (_outputs.Length == 1) return _outputs[0].CompleteAsync(lastSequence);
+        var completions = new Task[_outputs.Length];
+        for (var i = 0; i < _outputs.Length; i++) completions[i] = _outputs[i].CompleteAsync(lastSequence);
+        return Task.WhenAll(completions);
     }
 
     /// <summary>Stops taking input: later writes, local or by call, are dropped, and the silo directory forgets this inbox.</summary>
@@ -515,7 +520,7 @@ internal sealed partial class NodeGrain(
         DisposeOperatorWhenIdle();
         // A node moving away goes on elsewhere: what its inbox holds travels in its snapshot.
         if (_departing is not null) return;
-        var lostWhileRunning = _state == NodeState.Running && !_forced.IsCancellationRequested;
+        var lostWhileRunning = _life.IsRunning && !_forced.IsCancellationRequested;
         if (lostWhileRunning && _durable)
         {
             // Everything it had not checkpointed is still at the broker: it starts again from its checkpoint.
@@ -529,7 +534,7 @@ internal sealed partial class NodeGrain(
         {
             // Going away mid-stream (its silo shutting down, say) loses what a memory edge held: the run cannot
             // complete correctly, so it fails now instead of waiting forever for this node's end of stream.
-            _state = NodeState.Failed;
+            _life.Fail();
             _forced.Cancel();
             await _dag!.NodeFailedAsync(_plan!.NodeId, $"deactivated while running ({reason.Description})");
         }
@@ -570,7 +575,7 @@ internal sealed partial class NodeGrain(
     private async Task FailAsync(Exception e)
     {
         var plan = _plan!;
-        _state = NodeState.Failed;
+        _life.Fail();
         CloseInbox();
         _output?.Discard();
         LogFailed(logger, e, plan.DagId, plan.NodeId);

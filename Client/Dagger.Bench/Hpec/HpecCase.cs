@@ -1,10 +1,8 @@
-using Dagger.Orleans.Gpu;
-
 namespace Dagger.Orleans.Bench.Hpec;
 
 /// <summary>
 /// One HPEC data set as the section measures it: the data (one repetition of the data set, as <c>bench_data</c>
-/// elements), the DAG node that processes it, and the same kernel called directly on the whole data set.
+/// elements), the DAG node that processes it, and the operator's CPU code called directly on the whole data set.
 /// </summary>
 /// <param name="Kernel">"TDFIR", "FDFIR", "CFAR", "corner turn".</param>
 /// <param name="Set">e.g. "set 1 (M=64, N=4096, K=128)".</param>
@@ -15,7 +13,7 @@ namespace Dagger.Orleans.Bench.Hpec;
 /// <param name="Op">The operator under test and its arguments.</param>
 /// <param name="Batch">The DAG's batch size: at least the elements of one data set in and out (vector batches stop at 1 MiB anyway).</param>
 /// <param name="OutputsPerSet">Elements the sink counts per repetition, to check every run.</param>
-/// <param name="Direct">Makes the kernel (on the given accelerator) and the call that processes the whole data set once.</param>
+/// <param name="Direct">Makes the call that processes the whole data set once with the operator's CPU code (buffers made beforehand).</param>
 internal sealed record HpecCase(
     string Kernel,
     string Set,
@@ -28,7 +26,7 @@ internal sealed record HpecCase(
     string ArgsJson,
     int Batch,
     long OutputsPerSet,
-    Func<SharedAccelerator, (IDisposable Kernel, Action Once)> Direct)
+    Func<Action> Direct)
 {
     public string Name => $"{Kernel} {Set}";
 }

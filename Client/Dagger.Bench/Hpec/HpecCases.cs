@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using Dagger.Orleans.Gpu;
 using Dagger.Orleans.Operators.Signal;
 
 namespace Dagger.Orleans.Bench.Hpec;
@@ -46,10 +45,13 @@ internal static class HpecCases
         var (inputs, taps) = Bank(m, n, k);
         return new HpecCase("TDFIR", $"{set} (M={m}, N={n}, K={k})", "Mflop/s", TdFirMflop(m, n, k), inputs, Complex: true, n,
             "fir", TapsArgs(taps), m, m,
-            gpu =>
+            () =>
             {
-                var kernel = new FirKernel(gpu);
-                return (kernel, () => kernel.Run(inputs, m, n, taps, k));
+                var y = new float[2 * (n + k - 1)];
+                return () =>
+                {
+                    for (var f = 0; f < m; f++) Convolution.Full(inputs.AsSpan(2 * f * n, 2 * n), taps, y);
+                };
             });
     }
 
@@ -60,10 +62,13 @@ internal static class HpecCases
         var fftLength = filter.FftLength(n, null, "bench");
         return new HpecCase("FDFIR", $"{set} (M={m}, N={n}, K={k}, F={fftLength})", "Mflop/s", FdFirMflop(m, fftLength), inputs, Complex: true, n,
             "fdfir", TapsArgs(taps), m, m,
-            gpu =>
+            () =>
             {
-                var kernel = new FdFirKernel(gpu);
-                return (kernel, () => kernel.Run(inputs, m, n, filter, fftLength, "bench"));
+                var y = new float[2 * (n + k - 1)];
+                return () =>
+                {
+                    for (var f = 0; f < m; f++) filter.Full(inputs.AsSpan(2 * f * n, 2 * n), y, fftLength, "bench");
+                };
             });
     }
 
@@ -74,10 +79,13 @@ internal static class HpecCases
         return new HpecCase("CFAR", $"{set} (Nbm={beams}, Nrg={gates}, Ndop={dopplers}, Ncfar={reference}, G={guard})", "Mflop/s",
             CfarMflop(beams, gates, dopplers), cube, Complex: false, gates,
             "cfar", $$"""{"guard":{{guard}},"reference":{{reference}},"mu":100}""", rows, planted,
-            gpu =>
+            () =>
             {
-                var kernel = new CfarKernel(gpu);
-                return (kernel, () => kernel.Run(cube, rows, gates, guard, reference));
+                var ratios = new float[gates];
+                return () =>
+                {
+                    for (var r = 0; r < rows; r++) CfarDetector.Ratios(cube.AsSpan(r * gates, gates), ratios, guard, reference);
+                };
             });
     }
 
@@ -86,10 +94,10 @@ internal static class HpecCases
         var matrix = HpecData.RandomReal(rows * columns, seed: rows);
         return new HpecCase("corner turn", $"{set} ({rows} x {columns} float32)", "MB/s", CornerTurnMegabytes(rows, columns), matrix, Complex: false, columns,
             "corner_turn", $$"""{"rows":{{rows}},"cols":{{columns}}}""", Math.Max(rows, columns), columns,
-            gpu =>
+            () =>
             {
-                var kernel = new CornerTurnKernel(gpu);
-                return (kernel, () => kernel.Run(matrix, rows, columns, components: 1));
+                var turned = new float[rows * columns];
+                return () => Operators.Signal.CornerTurn.Transpose(matrix, turned, rows, columns, components: 1);
             });
     }
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Dagger.Orleans.Client;
-using Dagger.Orleans.Gpu;
 using Dagger.Orleans.Spec;
 
 namespace Dagger.Orleans.Bench.Hpec;
@@ -8,8 +7,8 @@ namespace Dagger.Orleans.Bench.Hpec;
 /// <summary>
 /// HPEC Challenge kernels (TDFIR, FDFIR, CFAR, corner turn) on their data sets: the throughput of a DAG
 /// <c>bench_data → kernel node → count</c> in an embedded silo, next to the same kernel called directly on the same
-/// data in a loop. Both run the ILGPU kernels on the process's accelerator (ILGPU's CPU accelerator where there is no
-/// GPU), so the ratio is what the DAG runtime costs on top of the kernel.
+/// data in a loop. Both run the operator's SIMD CPU code (the DAG's node asks for <c>cpu</c>), so the ratio is what the
+/// DAG runtime costs on top of the kernel.
 /// </summary>
 public sealed class HpecSection : IBenchSection
 {
@@ -18,7 +17,7 @@ public sealed class HpecSection : IBenchSection
 
     public string Name => "hpec";
 
-    public string Title => "HPEC Challenge kernels: through a DAG vs the kernel called directly";
+    public string Title => "HPEC Challenge kernels: through a DAG vs the CPU code called directly";
 
     public async Task<IReadOnlyList<BenchRow>> RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
@@ -28,22 +27,21 @@ public sealed class HpecSection : IBenchSection
         var rows = new List<BenchRow>();
         try
         {
-            var gpu = ProcessAccelerator.Shared;
             await using var client = await DaggerClient.StartEmbeddedAsync(cancellation: cancellationToken);
             foreach (var c in HpecCases.All(context.Quick))
             {
                 try
                 {
-                    rows.Add(await MeasureAsync(c, client, gpu, dataDirectory.FullName, directTime, dagTime, context, cancellationToken));
+                    rows.Add(await MeasureAsync(c, client, dataDirectory.FullName, directTime, dagTime, context, cancellationToken));
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     context.Failures.Add($"hpec {c.Name}: {e.Message}");
                 }
             }
-            context.Notes.Add($"Both sides run the ILGPU kernels on the {gpu}. DAG: bench_data (the data set held in memory) → the operator (device gpu) → count, " +
+            context.Notes.Add("Both sides run the operators' SIMD CPU code. DAG: bench_data (the data set held in memory) → the operator (device cpu) → count, " +
                 "in an embedded silo; its rate is the difference between a run over few and one over many repetitions of the data set, so start-up is left out. " +
-                "Direct: the kernel's Run on the whole data set in a loop (upload, kernels, download).");
+                "Direct: the operator's per-element CPU code over the whole data set in a loop, one thread.");
             context.Notes.Add("Workloads (HPEC's counts): TDFIR 8·M·N·K flops; FDFIR M·(2·5·F·log2 F + 8·F) with F the FFT length (HPEC's radix-2 count, " +
                 "its transform length being ours); CFAR 7·Nbm·Ndop·Nrg; corner turn 2·rows·cols·4 bytes (read + written). " +
                 "TDFIR/FDFIR apply one tap set to all M filters (HPEC: one each; same work). " +
@@ -57,12 +55,10 @@ public sealed class HpecSection : IBenchSection
         return rows;
     }
 
-    private static async Task<BenchRow> MeasureAsync(HpecCase c, DaggerClient client, SharedAccelerator gpu, string dataDirectory,
+    private static async Task<BenchRow> MeasureAsync(HpecCase c, DaggerClient client, string dataDirectory,
         TimeSpan directTime, TimeSpan dagTime, BenchContext context, CancellationToken cancellationToken)
     {
-        var (kernel, once) = c.Direct(gpu);
-        double directSetsPerSecond;
-        using (kernel) directSetsPerSecond = DagTiming.CallsPerSecond(once, directTime, cancellationToken);
+        var directSetsPerSecond = DagTiming.CallsPerSecond(c.Direct(), directTime, cancellationToken);
 
         var path = HpecData.Write(dataDirectory, $"{c.Kernel.Replace(' ', '-')}-{c.Data.Length}.f32", c.Data);
         var many = (long)Math.Max(4, Math.Ceiling(dagTime.TotalSeconds * directSetsPerSecond));
@@ -73,8 +69,8 @@ public sealed class HpecSection : IBenchSection
                 : $"the sink counted {counted} elements, expected {c.OutputsPerSet * repetitions}",
             cancellationToken);
 
-        var row = new BenchRow("hpec", c.Name, c.Unit, dagSetsPerSecond * c.WorkPerSet, "kernel called directly", directSetsPerSecond * c.WorkPerSet, Goal,
-            Note: string.Create(CultureInfo.InvariantCulture, $"ILGPU {gpu.Kind} accelerator; {few}/{many} repetitions; direct {1000 / directSetsPerSecond:F2} ms per data set"));
+        var row = new BenchRow("hpec", c.Name, c.Unit, dagSetsPerSecond * c.WorkPerSet, "CPU code called directly", directSetsPerSecond * c.WorkPerSet, Goal,
+            Note: string.Create(CultureInfo.InvariantCulture, $"CPU path; {few}/{many} repetitions; direct {1000 / directSetsPerSecond:F2} ms per data set"));
         context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"hpec {c.Name}: DAG {row.Value:F1} {c.Unit}, direct {row.BaselineValue:F1} {c.Unit}, ratio {row.Ratio:F2}"));
         return row;
@@ -84,7 +80,7 @@ public sealed class HpecSection : IBenchSection
         new DagBuilder($"hpec-{c.Op}")
             .Defaults(batch: Math.Min(c.Batch, 65536))
             .Node("data", "bench_data", new { path, kind = c.Complex ? "complex" : "vector", width = c.Width, repeat = repetitions })
-            .Node("kernel", c.Op, c.ArgsJson, device: "gpu")
+            .Node("kernel", c.Op, c.ArgsJson, device: "cpu")
             .Node("sink", "count")
             .Edge("data", "kernel")
             .Edge("kernel", "sink")

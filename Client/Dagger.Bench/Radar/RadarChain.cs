@@ -1,63 +1,47 @@
-using Dagger.Orleans.Gpu;
-using Dagger.Orleans.Operators;
 using Dagger.Orleans.Operators.Signal;
-using Dagger.Orleans.Wire;
+using Dagger.Orleans.Operators.Signal.Simd;
 
 namespace Dagger.Orleans.Bench.Radar;
 
 /// <summary>
-/// The radar pipeline's kernels called directly, one CPI at a time (what one batch of the DAG carries): pulse
-/// compression, Doppler processing, magnitude, CFAR and the pick of the cells above μ — no nodes, no edges.
+/// The radar pipeline's CPU code called directly, one CPI at a time (what one batch of the DAG carries): pulse
+/// compression, Doppler processing (split planes, column FFT), magnitude, CFAR and the count of cells above μ — the
+/// code the nodes run, without nodes or edges.
 /// </summary>
-internal sealed class RadarChain : IDisposable
+internal sealed class RadarChain
 {
     private const string What = "radar bench";
-    private readonly PulseCompressKernel _compress;
-    private readonly DopplerKernel _doppler;
-    private readonly MagnitudeKernel _magnitude;
-    private readonly CfarKernel _cfar;
+    private const int Pulses = RadarScene.Pulses, Gates = RadarScene.Gates;
     private readonly MatchedFilter _filter = new(RadarScene.ChirpSamples, RadarScene.Bandwidth);
-    private readonly float[] _compressed = new float[2 * RadarScene.SamplesPerCpi];
-    private readonly OutputBuffer _magnitudes = new(RadarScene.Pulses);
-
-    public RadarChain(SharedAccelerator gpu)
-    {
-        _compress = new PulseCompressKernel(gpu);
-        _doppler = new DopplerKernel(gpu);
-        _magnitude = new MagnitudeKernel(gpu);
-        _cfar = new CfarKernel(gpu);
-    }
+    private readonly FftPlan _doppler = FftPlan.For(Pulses, What);
+    private readonly float[] _compressed = new float[2 * Gates];
+    private readonly float[] _re = new float[Pulses * Gates];
+    private readonly float[] _im = new float[Pulses * Gates];
+    private readonly float[] _bin = new float[2 * Gates];
+    private readonly float[] _magnitudes = new float[Gates];
+    private readonly float[] _ratios = new float[Gates];
 
     /// <summary>Processes one CPI (<see cref="RadarScene.Pulses"/> pulses of <see cref="RadarScene.Gates"/> gates) and returns its detections.</summary>
     public int Process(ReadOnlySpan<float> cpi)
     {
-        const int pulses = RadarScene.Pulses, gates = RadarScene.Gates;
-        _compress.Run(cpi, pulses, gates, _filter, What).CopyTo(_compressed);
-        var map = Batch.Rent(ElementKind.Complex, pulses, gates);
-        map.Count = pulses;
-        _doppler.Run(_compressed, pulses, gates, What).CopyTo(map.Float32s);
-        _magnitude.Run(map, _magnitudes);
-        map.Release();
-        _magnitudes.Flush();
-        var detections = 0;
-        while (_magnitudes.HasReady)
+        for (var p = 0; p < Pulses; p++)
         {
-            var magnitudes = _magnitudes.TakeReady();
-            var ratios = _cfar.Run(magnitudes.Float32s, magnitudes.Count, gates, RadarScene.Guard, RadarScene.Reference);
-            for (var i = 0; i < ratios.Length; i++)
+            _filter.Compress(cpi.Slice(2 * p * Gates, 2 * Gates), _compressed, What);
+            var row = _doppler.BitReversed[p] * Gates;
+            ComplexLayout.Split(_compressed, _re.AsSpan(row, Gates), _im.AsSpan(row, Gates));
+        }
+        ColumnFft.Transform(_re, _im, Gates, _doppler);
+        var detections = 0;
+        for (var k = 0; k < Pulses; k++)
+        {
+            ComplexLayout.Join(_re.AsSpan(k * Gates, Gates), _im.AsSpan(k * Gates, Gates), _bin, 1f, conjugate: false);
+            MagnitudeOperator.Magnitude(_bin, _magnitudes);
+            CfarDetector.Ratios(_magnitudes, _ratios, RadarScene.Guard, RadarScene.Reference);
+            foreach (var ratio in _ratios)
             {
-                if (ratios[i] > RadarScene.Mu) detections++;
+                if (ratio > RadarScene.Mu) detections++;
             }
-            magnitudes.Release();
         }
         return detections;
-    }
-
-    public void Dispose()
-    {
-        _compress.Dispose();
-        _doppler.Dispose();
-        _magnitude.Dispose();
-        _cfar.Dispose();
     }
 }

@@ -17,8 +17,8 @@ namespace Dagger.Orleans.Diagnostics;
 /// When every source is done the pass ends as a run does (what operators hold in part-filled batches is sent on) and
 /// the next pass is a new run of fresh instances. The first call of an instance (start-up: tables, files, kernels,
 /// generators) is not steady state and is kept apart. A node's <c>max_evals</c> is ignored. Kernels of nodes on a
-/// <c>gpu</c> device run on <see cref="Gpu.ProcessAccelerator.Shared"/> (the ILGPU CPU accelerator on a machine
-/// without a GPU); what an accelerator's own threads allocate is not on this thread and not counted.
+/// <c>gpu</c> device run on <see cref="Gpu.ProcessAccelerator.Shared"/> when the process has a GPU (else those nodes
+/// run their CPU code, as on a silo); what an accelerator's own threads allocate is not on this thread and not counted.
 /// </remarks>
 public sealed class AllocationProbe(OperatorCatalog catalog)
 {

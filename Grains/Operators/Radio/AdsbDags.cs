@@ -4,8 +4,8 @@ namespace Dagger.Orleans.Operators.Radio;
 
 /// <summary>
 /// The ADS-B DAGs of <c>examples/adsb.json</c> and <c>examples/adsb-parallel.json</c>, for any capture: one pass
-/// (<c>iq_file → magnitude → modes_detect → frames</c>), or the capture cut into overlapping chunks decoded side by
-/// side and merged into <c>frames</c>.
+/// (<c>iq_file → magnitude → modes_detect → frames</c>, with or without <c>→ adsb_decode → aircraft</c> beside it),
+/// or the capture cut into overlapping chunks decoded side by side and merged into <c>frames</c>.
 /// </summary>
 public static class AdsbDags
 {
@@ -27,6 +27,18 @@ public static class AdsbDags
             .Node("detect", "modes_detect")
             .Node("frames", "frames")
             .Edge("iq", "magnitude").Edge("magnitude", "detect").Edge("detect", "frames");
+    }
+
+    /// <summary>
+    /// <c>examples/adsb.json</c>: <see cref="Sequential"/> with the detector's frames also decoded into aircraft,
+    /// modes_detect → adsb_decode → aircraft (node ids decode, aircraft).
+    /// </summary>
+    public static DagBuilder WithAircraft(string path, string format = "cu8", int width = 4096, string name = "adsb")
+    {
+        return Sequential(path, format, width, name)
+            .Node("decode", "adsb_decode")
+            .Node("aircraft", "aircraft")
+            .Edge("detect", "decode").Edge("decode", "aircraft");
     }
 
     /// <summary>

@@ -16,8 +16,8 @@ public sealed class DopplerOperator : TransformOperator, IDisposable
 {
     private string? _what;
     private float[] _cpi = [];
-    private float[] _map = [];
-    private float[] _column = [];
+    private float[] _re = [];
+    private float[] _im = [];
     private int _received;
     private int _gates;
     private DopplerKernel? _kernel;
@@ -35,7 +35,13 @@ public sealed class DopplerOperator : TransformOperator, IDisposable
             if (_received == 0) Begin(input.Width);
             else if (input.Width != _gates)
                 throw new InvalidOperationException($"{what}: pulse {_received} of a CPI has {input.Width} range gates, the pulses before it {_gates}");
-            input.ComplexVector(i).CopyTo(_cpi.AsSpan(2 * _received * _gates));
+            if (ProcessAccelerator.Wanted(Device)) input.ComplexVector(i).CopyTo(_cpi.AsSpan(2 * _received * _gates));
+            else
+            {
+                // Split as it arrives, at its bit-reversed row: the column FFT then runs in place across rows.
+                var row = plan.BitReversed[_received] * _gates;
+                Simd.ComplexLayout.Split(input.ComplexVector(i), _re.AsSpan(row, _gates), _im.AsSpan(row, _gates));
+            }
             if (++_received == Pulses) Emit(output, plan, what);
         }
         return ValueTask.CompletedTask;
@@ -45,29 +51,31 @@ public sealed class DopplerOperator : TransformOperator, IDisposable
     {
         _gates = gates;
         var floats = 2 * Pulses * gates;
-        if (_cpi.Length < floats)
+        if (ProcessAccelerator.Wanted(Device))
         {
-            _cpi = new float[floats];
-            _map = new float[floats];
+            if (_cpi.Length < floats) _cpi = new float[floats];
         }
-        if (_column.Length < 2 * Pulses) _column = new float[2 * Pulses];
+        else if (_re.Length < Pulses * gates)
+        {
+            _re = new float[Pulses * gates];
+            _im = new float[Pulses * gates];
+        }
     }
 
     private void Emit(OutputBuffer output, FftPlan plan, string what)
     {
-        var floats = 2 * Pulses * _gates;
-        ReadOnlySpan<float> map;
         if (ProcessAccelerator.Wanted(Device))
         {
             _kernel ??= new DopplerKernel(ProcessAccelerator.Shared);
-            map = _kernel.Run(_cpi.AsSpan(0, floats), Pulses, _gates, what);
+            var map = _kernel.Run(_cpi.AsSpan(0, 2 * Pulses * _gates), Pulses, _gates, what);
+            for (var k = 0; k < Pulses; k++) map.Slice(2 * k * _gates, 2 * _gates).CopyTo(output.NextComplex(_gates));
         }
         else
         {
-            DopplerProcessor.Transform(_cpi.AsSpan(0, floats), _map.AsSpan(0, floats), Pulses, _gates, plan, _column.AsSpan(0, 2 * Pulses));
-            map = _map.AsSpan(0, floats);
+            Simd.ColumnFft.Transform(_re, _im, _gates, plan);
+            for (var k = 0; k < Pulses; k++)
+                Simd.ComplexLayout.Join(_re.AsSpan(k * _gates, _gates), _im.AsSpan(k * _gates, _gates), output.NextComplex(_gates), 1f, conjugate: false);
         }
-        for (var k = 0; k < Pulses; k++) map.Slice(2 * k * _gates, 2 * _gates).CopyTo(output.NextComplex(_gates));
         _received = 0;
     }
 

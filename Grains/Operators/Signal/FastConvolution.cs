@@ -11,6 +11,7 @@ public sealed class FastConvolution
 {
     private readonly float[] _taps;
     private float[] _spectrum = [];
+    private FilterSpectrum? _split;
     private float[] _work = [];
 
     /// <param name="taps">K complex taps, interleaved re, im (h[0] first).</param>
@@ -45,6 +46,8 @@ public sealed class FastConvolution
     {
         var outLength = x.Length / 2 + TapCount - 1;
         if (y.Length != 2 * outLength) throw new ArgumentException($"{what}: the full convolution of {x.Length / 2} and {TapCount} samples has {outLength} samples, not {y.Length / 2}", nameof(y));
-        SpectralFilter.Apply(x, y, Spectrum(fftLength, what), fftLength, ref _work, what);
+        var spectrum = Spectrum(fftLength, what);
+        if (_split?.Interleaved != spectrum) _split = new FilterSpectrum(spectrum);
+        SpectralFilter.Apply(x, y, _split, fftLength, ref _work, what);
     }
 }

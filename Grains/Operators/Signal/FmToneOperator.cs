@@ -7,8 +7,15 @@ namespace Dagger.Orleans.Operators.Signal;
 /// carrier + deviation·cos(2π·tone·n) cycles per sample. Emitted as complex vectors of <c>width</c> samples.
 /// </summary>
 [Operator("fm_tone", Summary = "a carrier FM-modulated by a cosine tone (frequencies in cycles per sample)")]
-public sealed class FmToneOperator : SourceOperator
+public sealed class FmToneOperator : SourceOperator, ISampleClock
 {
+    [Arg("sample_rate", Minimum = 1, Description = "samples per second the signal stands for (no pacing): the result document then states the run's real-time factor")]
+    public double? SampleRateArg { get; set; }
+
+    public double? SampleRate => SampleRateArg;
+
+    public long SamplesEmitted => _sample;
+
     private long _sample;
 
     [Arg("tone", Required = true, Minimum = 0, Maximum = 0.5, Description = "frequency of the modulating tone, cycles per sample")]

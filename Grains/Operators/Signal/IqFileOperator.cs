@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Buffers;
 using System.Runtime.InteropServices;
+using Dagger.Orleans.Diagnostics;
 using Microsoft.Win32.SafeHandles;
 
 namespace Dagger.Orleans.Operators.Signal;
@@ -9,11 +10,15 @@ namespace Dagger.Orleans.Operators.Signal;
 /// Reads complex baseband samples from a file: <c>cf32</c> (interleaved little-endian float32 re, im — the .cfile /
 /// SigMF cf32_le layout) or <c>cu8</c> (unsigned 8-bit I, Q as RTL-SDR writes them, value (b − 127.5) / 127.5).
 /// Each element is <c>width</c> complex samples; the last element of a pass holds what is left (a shorter vector, in
-/// a batch of its own).
+/// a batch of its own). With <c>rate</c> the samples are paced as a live receiver delivers them: an element goes out,
+/// in a batch of its own, once the time its last sample would have arrived has come (counted from the first element).
 /// </summary>
-[Operator("iq_file", Summary = "complex vectors of width samples read from a cf32 or cu8 file")]
-public sealed class IqFileOperator : SourceOperator
+[AllocationBudget(BytesPerBatch = 256, Reason = "with rate: one Task.Delay timer (about 200 B) per element that is ahead of its time; without rate nothing")]
+[Operator("iq_file", Summary = "complex vectors of width samples read from a cf32 or cu8 file, optionally paced at rate samples/s")]
+public sealed class IqFileOperator : SourceOperator, ISampleClock
 {
+    private long _startTimestamp;
+    private long _emitted;
     private SafeFileHandle? _file;
     private byte[]? _staging;
     private long _firstSample;
@@ -40,9 +45,17 @@ public sealed class IqFileOperator : SourceOperator
     [Arg("repeat", Minimum = 1, Description = "how many times to read the selected samples, one pass after the other (default 1)")]
     public long Repeat { get; set; } = 1;
 
+    [Arg("rate", Minimum = 1, Description = "samples per second: deliver them at this pace, as a live receiver would (absent: as fast as the DAG takes them)")]
+    public double? Rate { get; set; }
+
+    public double? SampleRate => Rate;
+
+    public long SamplesEmitted => _emitted;
+
     public override ValueTask<bool> ProduceAsync(OutputBuffer output, CancellationToken cancellation)
     {
         _file ??= Open();
+        if (Rate is { } rate) return ProducePacedAsync(output, rate, cancellation);
         // As many elements as make one full batch (vector batches stop at 1 MiB), so each call sends about one batch.
         var elements = Math.Clamp(OutputBuffer.MaxVectorBatchBytes / (8 * Width), 1, BatchSize);
         for (var e = 0; e < elements && _pass < Repeat; e++)
@@ -58,6 +71,7 @@ public sealed class IqFileOperator : SourceOperator
             var n = (int)Math.Min(Width, left);
             ReadInto(output.NextComplex(n), _firstSample + _position, n);
             _position += n;
+            _emitted += n;
             if (_position == _samplesPerPass)
             {
                 // The short tail of a pass goes out as its own batch; so does the end of every pass, to keep passes apart.
@@ -69,6 +83,31 @@ public sealed class IqFileOperator : SourceOperator
         if (_pass < Repeat && _samplesPerPass > 0) return ValueTask.FromResult(true);
         Close();
         return ValueTask.FromResult(false);
+    }
+
+    /// <summary>One element per call, sent when a receiver at <paramref name="rate"/> would have delivered its last sample.</summary>
+    private async ValueTask<bool> ProducePacedAsync(OutputBuffer output, double rate, CancellationToken cancellation)
+    {
+        while (_pass < Repeat && _samplesPerPass > 0 && _position >= _samplesPerPass)
+        {
+            _pass++;
+            _position = 0;
+        }
+        if (_pass >= Repeat || _samplesPerPass == 0)
+        {
+            Close();
+            return false;
+        }
+        if (_startTimestamp == 0) _startTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+        var n = (int)Math.Min(Width, _samplesPerPass - _position);
+        var due = TimeSpan.FromSeconds((_emitted + n) / rate) - System.Diagnostics.Stopwatch.GetElapsedTime(_startTimestamp);
+        // Behind schedule (a slow consumer) the element goes at once: a receiver's samples would be waiting already.
+        if (due > TimeSpan.Zero) await Task.Delay(due, cancellation);
+        ReadInto(output.NextComplex(n), _firstSample + _position, n);
+        _position += n;
+        _emitted += n;
+        output.Flush();
+        return true;
     }
 
     private void ReadInto(Span<float> samples, long firstSample, int n)

@@ -12,6 +12,7 @@ public sealed class MatchedFilter
 {
     private readonly float[] _chirp;
     private float[] _spectrum = [];
+    private FilterSpectrum? _split;
     private float[] _work = [];
 
     public MatchedFilter(int samples, double bandwidth)
@@ -36,6 +37,8 @@ public sealed class MatchedFilter
     public void Compress(ReadOnlySpan<float> x, Span<float> y, string what)
     {
         var fftLength = FftLength(x.Length / 2);
-        SpectralFilter.Apply(x, y, ConjugateSpectrum(fftLength, what), fftLength, ref _work, what);
+        var spectrum = ConjugateSpectrum(fftLength, what);
+        if (_split?.Interleaved != spectrum) _split = new FilterSpectrum(spectrum);
+        SpectralFilter.Apply(x, y, _split, fftLength, ref _work, what);
     }
 }

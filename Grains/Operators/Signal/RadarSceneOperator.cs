@@ -6,11 +6,18 @@ namespace Dagger.Orleans.Operators.Signal;
 /// term) and w is complex Gaussian noise with E|w|² = noise² from a generator seeded with <c>seed</c>.
 /// </summary>
 [Operator("radar_scene", Summary = "pulses of a chirp echoed by planted targets (range gate, Doppler bin) plus seeded Gaussian noise")]
-public sealed class RadarSceneOperator : SourceOperator
+public sealed class RadarSceneOperator : SourceOperator, ISampleClock
 {
+    [Arg("sample_rate", Minimum = 1, Description = "samples per second the scene stands for (no pacing; e.g. 5e6 for a 5 MHz receiver): the result document then states the run's real-time factor")]
+    public double? SampleRateArg { get; set; }
+
+    public double? SampleRate => SampleRateArg;
+
+    public long SamplesEmitted => _pulse * GateCount;
+
     private float[]? _chirp;
     private RadarTarget[] _targets = [];
-    private Random? _random;
+    private Simd.GaussianNoise? _noise;
     private long _pulse;
 
     [Arg("samples", Required = true, Minimum = 1, Maximum = 1 << 20, Description = "N, the samples of the transmitted chirp")]
@@ -61,18 +68,12 @@ public sealed class RadarSceneOperator : SourceOperator
             if (t.Doppler < 0 || t.Doppler >= Pulses) throw new ArgumentOutOfRangeException(nameof(Targets), $"{where}: target Doppler bin {t.Doppler} is outside 0..{Pulses - 1}");
         }
         _chirp = Chirp.Create(Samples, Bandwidth);
-        _random = new Random(Seed);
+        _noise = new Simd.GaussianNoise(Seed);
     }
 
     private void Pulse(Span<float> r, int p)
     {
-        var sigma = Noise / Math.Sqrt(2);
-        for (var i = 0; i < r.Length; i += 2)
-        {
-            var (a, b) = Gaussians(_random!);
-            r[i] = (float)(sigma * a);
-            r[i + 1] = (float)(sigma * b);
-        }
+        _noise!.Fill(r, Noise);
         var chirp = _chirp!;
         foreach (var t in _targets)
         {
@@ -88,14 +89,5 @@ public sealed class RadarSceneOperator : SourceOperator
                 r[2 * n + 1] += (float)(sr * ci + si * cr);
             }
         }
-    }
-
-    /// <summary>Two independent standard normal numbers (Box–Muller).</summary>
-    private static (double, double) Gaussians(Random random)
-    {
-        var u = 1.0 - random.NextDouble();
-        var v = random.NextDouble();
-        var radius = Math.Sqrt(-2 * Math.Log(u));
-        return (radius * Math.Cos(2 * Math.PI * v), radius * Math.Sin(2 * Math.PI * v));
     }
 }

@@ -1,4 +1,5 @@
 using Dagger.Orleans.Wire;
+using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
 namespace Dagger.Orleans.Runtime;
@@ -19,7 +20,8 @@ namespace Dagger.Orleans.Runtime;
 /// caller passes 1. A publish's failure surfaces at the next send or at <see cref="DrainAsync"/>, which the node calls
 /// before it ends, moves or checkpoints.
 /// </remarks>
-internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain consumer, OutputEdge edge, int window, int maxPublishes, TimeSpan stallAfter, CancellationToken cancellation)
+internal sealed partial class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain consumer, OutputEdge edge, int window, int maxPublishes, TimeSpan stallAfter,
+    ILogger logger, CancellationToken cancellation)
     : EdgeWriter(edge)
 {
     private readonly Queue<Task> _publishes = new();
@@ -96,20 +98,44 @@ internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain co
     }
 
     /// <summary>
-    /// The consumer stood still for a whole position wait with batches of ours still ahead of it: whatever it waits
-    /// for was lost on the way (a broker that lost what it acknowledged). Every batch it has not taken goes again, in
-    /// order; the ones it already holds are dropped by sequence number.
+    /// The consumer stood still for a whole position wait with batches of ours still ahead of it: the one it waits for
+    /// was lost on the way (a broker that lost what it acknowledged). That one goes again — and, when the consumer then
+    /// stops right behind what was sent again, twice as many the next time (a broker crash loses a run of batches, not
+    /// one): an isolated loss costs one batch of traffic, a lost run a few waits, and no resend ever floods the broker
+    /// (a provider's cache that fills with duplicates stops reading, and would hide the very batch that was resent).
     /// </summary>
     private async Task ResendAsync()
     {
         var first = _taken + 1;
-        LostBatchesResent += _retained.Count;
-        foreach (var batch in _retained.ToArray())
+        _resendBurst = _taken == _lastResent ? Math.Min(_resendBurst * 2, Math.Max(1, window)) : 1;
+        var sent = 0;
+        foreach (var batch in _retained)
         {
             if (batch.Sequence < first) continue;
-            await stream.OnNextAsync(batch);
+            if (sent == _resendBurst) break;
+            _resendBuffer.Add(batch);
+            sent++;
+        }
+        LogResending(logger, consumer.GetPrimaryKeyString(), Edge.Port, _taken, sent);
+        LostBatchesResent += sent;
+        try
+        {
+            foreach (var batch in _resendBuffer)
+            {
+                await stream.OnNextAsync(batch);
+                _lastResent = batch.Sequence;
+            }
+        }
+        finally
+        {
+            _resendBuffer.Clear();
         }
     }
+
+    // How many batches the next resend sends, and the last one sent again.
+    private int _resendBurst = 1;
+    private long _lastResent = long.MinValue;
+    private readonly List<Batch> _resendBuffer = [];
 
     /// <summary>How many batches were sent again after the consumer stood still behind a gap (for tests and diagnostics).</summary>
     public long LostBatchesResent { get; private set; }
@@ -162,4 +188,7 @@ internal sealed class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain co
             return -1;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "edge into {Consumer} port {Port}: the consumer stood still after batch {Taken}; sending {Count} retained batches again")]
+    private static partial void LogResending(ILogger logger, string consumer, int port, long taken, int count);
 }

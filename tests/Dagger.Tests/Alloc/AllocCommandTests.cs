@@ -27,7 +27,7 @@ public sealed class AllocCommandTests(CliFixture cli)
         Assert.EndsWith(" start-up", detections.TrimEnd(), StringComparison.Ordinal);
         Assert.Contains(lines, l => l.StartsWith("magnitude ", StringComparison.Ordinal) && l.Contains("complex[512] -> vector[512]", StringComparison.Ordinal));
         Assert.DoesNotContain("OVER", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("budget of pulse_compress:", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("budget of cfar:", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -65,6 +65,8 @@ public sealed class OperatorBudgetTests(IqFiles files, ITestOutputHelper log) : 
         ["corner_turn"] = ("corner_turn", AllocSpecs.Chain(16, """{"op":"chirp","args":{"samples":64}}""", """{"op":"corner_turn","args":{"rows":16}}""", """{"op":"count"}"""), false),
         ["adsb chain: iq_file, magnitude, modes_detect, frames"] = ("iq_file magnitude modes_detect frames", AllocSpecs.Chain(1024,
             """{"op":"iq_file","args":{"path":{adsb},"format":"cu8","width":4096,"repeat":1000}}""", """{"op":"magnitude"}""", """{"op":"modes_detect"}""", """{"op":"frames"}"""), false),
+        ["adsb chain: modes_detect, adsb_decode, aircraft"] = ("adsb_decode aircraft", AllocSpecs.Chain(1024,
+            """{"op":"iq_file","args":{"path":{adsb},"format":"cu8","width":4096,"repeat":1000}}""", """{"op":"magnitude"}""", """{"op":"modes_detect"}""", """{"op":"adsb_decode"}""", """{"op":"aircraft"}"""), false),
 
         ["accelerator: radar chain"] = ("pulse_compress doppler magnitude cfar", AllocSpecs.Chain(4, SmallScene,
             """{"op":"pulse_compress","args":{"samples":16},"device":"gpu"}""", """{"op":"doppler","args":{"pulses":8},"device":"gpu"}""",

@@ -10,7 +10,7 @@ using Xunit;
 namespace Dagger.Orleans.Tests.Edges;
 
 /// <summary>A real mosquitto (MQTT 5, persistent sessions) and a 2-silo cluster whose <c>mqtt</c> edges are streams on it.</summary>
-public sealed class MqttCluster : TransportCluster
+public class MqttCluster : TransportCluster
 {
     // Each cluster its own topics and session ids, so nothing of an earlier cluster reaches it.
     private readonly string _prefix = "dagger-edges-" + Guid.NewGuid().ToString("N")[..8];

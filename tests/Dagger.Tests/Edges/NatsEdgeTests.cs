@@ -6,7 +6,7 @@ using Xunit;
 namespace Dagger.Orleans.Tests.Edges;
 
 /// <summary>A real nats-server (JetStream) and a 2-silo cluster whose <c>nats</c> edges are streams on it.</summary>
-public sealed class NatsCluster : TransportCluster
+public class NatsCluster : TransportCluster
 {
     public NatsServerFixture Nats { get; } = new();
 

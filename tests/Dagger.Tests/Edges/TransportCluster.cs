@@ -33,6 +33,11 @@ public abstract class TransportCluster : IAsyncLifetime
     {
     }
 
+    /// <summary>Runtime settings of this cluster's silos beyond the suite's.</summary>
+    protected virtual void ConfigureDagger(global::Dagger.Orleans.Runtime.DaggerOptions options)
+    {
+    }
+
     public virtual async Task InitializeAsync()
     {
         await StartBrokerAsync();
@@ -48,6 +53,7 @@ public abstract class TransportCluster : IAsyncLifetime
                 o.Transports.Add(Transport);
                 // Nodes stay where placement put them: these tests are about the edges.
                 o.BalancePeriod = TimeSpan.Zero;
+                ConfigureDagger(o);
             });
         });
         Cluster = builder.Build();

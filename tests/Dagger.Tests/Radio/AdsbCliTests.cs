@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Dagger.Orleans.Operators.Radio;
 using Dagger.Orleans.Tests.Cli;
 using Xunit;
 
@@ -19,5 +21,21 @@ public sealed class AdsbCliTests(CliFixture cli)
         Assert.Equal(CaptureDecodingTests.FramesInCapture, frames.GetProperty("count").GetInt32());
         Assert.True(frames.GetProperty("frames").GetArrayLength() >= 211);
         Assert.Equal(frames.GetRawText(), parallel.Document().GetProperty("results").GetProperty("frames").GetRawText());
+    }
+
+    [Fact]
+    public async Task Dagger_run_of_the_adsb_example_prints_the_aircraft_table_the_decoder_gives_for_the_capture()
+    {
+        var run = await cli.RunAsync("run", "examples/adsb.json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var table = run.Document().GetProperty("results").GetProperty("aircraft");
+        var decode = AdsbOperatorTests.Create<AdsbDecodeOperator>("adsb_decode");
+        var records = await AdsbOperatorTests.DecodeAsync(decode, AdsbCapture.Detect().Select(c => (c.Offset, c.Hex, c.BitsRepaired)));
+        Assert.Equal(AdsbOperatorTests.Table(records).GetRawText(), table.GetRawText());
+        // Each of the capture's frames is a message of an aircraft in the table; the capture's aircraft has a callsign, a squawk and positions.
+        var aircraft = table.GetProperty("aircraft").EnumerateArray().ToArray();
+        Assert.Equal(CaptureDecodingTests.FramesInCapture, aircraft.Sum(a => a.GetProperty("messages").GetInt32()));
+        Assert.Contains(aircraft, a => a.TryGetProperty("callsign", out _) && a.TryGetProperty("squawk", out _) && a.GetProperty("fixes").GetProperty("global").GetInt32() > 0);
     }
 }

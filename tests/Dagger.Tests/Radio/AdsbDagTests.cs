@@ -47,6 +47,18 @@ public sealed class AdsbDagTests(TwoSiloCluster cluster)
     }
 
     [Fact]
+    public async Task The_sequential_example_on_the_cluster_prints_the_aircraft_table_of_the_decoder_run_directly()
+    {
+        var status = await cluster.RunAsync(Example("examples/adsb.json"), TimeSpan.FromSeconds(120));
+
+        Assert.True(status.State == DagState.Completed, $"{status.State}: {status.Error}");
+        var records = await AdsbOperatorTests.DecodeAsync(AdsbOperatorTests.Create<AdsbDecodeOperator>("adsb_decode"),
+            AdsbCapture.Detect().Select(c => (c.Offset, c.Hex, c.BitsRepaired)));
+        Assert.Equal(AdsbOperatorTests.Table(records).GetRawText(), JsonDocument.Parse(status.Results["aircraft"]).RootElement.GetRawText());
+        Assert.True(JsonDocument.Parse(status.Results["aircraft"]).RootElement.GetProperty("count").GetInt32() >= 1);
+    }
+
+    [Fact]
     public async Task The_parallel_example_reports_exactly_the_frames_of_the_sequential_one_with_chunks_on_both_silos()
     {
         var sequential = await FramesOf(Example("examples/adsb.json"));
@@ -65,6 +77,18 @@ public sealed class AdsbDagTests(TwoSiloCluster cluster)
     {
         var built = AdsbDags.Parallel("../shared/data/adsb/modes1.bin", AdsbCapture.Samples, chunks: 4).Build();
         var example = DagSpecReader.ReadOrThrow(File.ReadAllText(CliRepoRoot.File("examples/adsb-parallel.json")));
+
+        Assert.Equal(example.Nodes.OrderBy(n => n.Id).Select(Describe), built.Nodes.OrderBy(n => n.Id).Select(Describe));
+        Assert.Equal(example.Edges.Select(e => e.ToString()).Order(), built.Edges.Select(e => e.ToString()).Order());
+
+        static string Describe(NodeSpec n) => $"{n.Id} {n.Op} {JsonNode.Parse(n.ArgsJson)!.ToJsonString()}";
+    }
+
+    [Fact]
+    public void The_sequential_example_is_the_dag_AdsbDags_builds_with_aircraft()
+    {
+        var built = AdsbDags.WithAircraft("../shared/data/adsb/modes1.bin").Build();
+        var example = DagSpecReader.ReadOrThrow(File.ReadAllText(CliRepoRoot.File("examples/adsb.json")));
 
         Assert.Equal(example.Nodes.OrderBy(n => n.Id).Select(Describe), built.Nodes.OrderBy(n => n.Id).Select(Describe));
         Assert.Equal(example.Edges.Select(e => e.ToString()).Order(), built.Edges.Select(e => e.ToString()).Order());

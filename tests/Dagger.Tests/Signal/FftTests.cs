@@ -12,8 +12,12 @@ public sealed class FftTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(8)]
+    [InlineData(16)]
+    [InlineData(32)]
+    [InlineData(64)]
     [InlineData(256)]
     [InlineData(1024)]
+    [InlineData(8192)]
     public void The_cpu_fft_matches_a_double_precision_dft(int n)
     {
         var x = SignalData.RandomComplex(n, seed: n);
@@ -49,18 +53,74 @@ public sealed class FftTests
         Assert.True(SignalData.RelativeMaxError(y, SignalData.Dft(x, inverse: true)) < 1e-6);
     }
 
+    /// <summary>Lengths that are not powers of two go through Bluestein's algorithm on a power-of-two FFT.</summary>
+    [Theory]
+    [InlineData(3, false)]
+    [InlineData(5, true)]
+    [InlineData(12, false)]
+    [InlineData(100, true)]
+    [InlineData(1000, false)]
+    [InlineData(1023, true)]
+    public void Any_length_matches_a_double_precision_dft(int n, bool inverse)
+    {
+        var x = SignalData.RandomComplex(n, seed: n);
+        var y = (float[])x.Clone();
+
+        FftPlan.ForAnyLength(n, "test").Transform(y, inverse);
+
+        Assert.True(SignalData.RelativeMaxError(y, SignalData.Dft(x, inverse)) < 2e-6 * (1 + Math.Log2(n)), $"n = {n}");
+    }
+
+    /// <summary>Our own FFT, whether or not FFTW is installed (plans use FFTW for some lengths where it is).</summary>
+    [Theory]
+    [InlineData(8, false)]
+    [InlineData(1024, true)]
+    [InlineData(4096, false)]
+    [InlineData(12, true)]
+    [InlineData(1000, false)]
+    public void Our_own_fft_matches_a_double_precision_dft(int n, bool inverse)
+    {
+        var x = SignalData.RandomComplex(n, seed: n + 1);
+        var y = (float[])x.Clone();
+        var plan = FftPlan.Managed(n);
+
+        plan.Transform(y, inverse);
+
+        Assert.False(plan.UsesFftw);
+        Assert.True(SignalData.RelativeMaxError(y, SignalData.Dft(x, inverse)) < 2e-6 * (1 + Math.Log2(n)), $"n = {n}");
+    }
+
+    [Fact]
+    public void Fftw_runs_the_lengths_it_measured_faster_on_when_it_is_installed()
+    {
+        var installed = Dagger.Orleans.Operators.Signal.Simd.Fftw.Available;
+
+        Assert.Equal(installed, FftPlan.ForAnyLength(1000, "test").UsesFftw);
+        Assert.Equal(installed, FftPlan.For(4096, "test").UsesFftw);
+        Assert.False(FftPlan.For(256, "test").UsesFftw);
+    }
+
     [Theory]
     [InlineData("cpu")]
     [InlineData("gpu")]
-    public void A_length_that_is_not_a_power_of_two_is_refused_naming_the_node(string device)
+    public void The_fft_operator_takes_a_length_that_is_not_a_power_of_two(string device)
     {
+        var x = SignalData.RandomComplex(12, seed: 5);
         var fft = OperatorHarness.Create<TransformOperator>("fft", "{}", device);
 
-        var error = Assert.Throws<ArgumentException>(() => OperatorHarness.Transform(fft, [OperatorHarness.ComplexBatch(new float[2 * 12])]));
+        var output = OperatorHarness.Elements(OperatorHarness.Transform(fft, [OperatorHarness.ComplexBatch([(float[])x.Clone()])]));
+
+        Assert.True(SignalData.RelativeMaxError(output[0], SignalData.Dft(x, inverse: false)) < 1e-5);
+    }
+
+    [Fact]
+    public void A_power_of_two_plan_refuses_another_length_naming_what_asked()
+    {
+        var error = Assert.Throws<ArgumentException>(() => FftPlan.For(12, "doppler (node 'd')"));
 
         Assert.Contains("power-of-two", error.Message);
         Assert.Contains("12", error.Message);
-        Assert.Contains("node 'fft'", error.Message);
+        Assert.Contains("node 'd'", error.Message);
     }
 
     [Theory]

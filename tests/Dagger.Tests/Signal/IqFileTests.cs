@@ -56,6 +56,40 @@ public sealed class IqFileTests : IDisposable
     }
 
     [Fact]
+    public void With_a_rate_every_element_goes_out_alone_no_sooner_than_a_receiver_would_deliver_it()
+    {
+        var path = WriteCf32("paced.cf32", 10);
+        var source = OperatorHarness.Create<SourceOperator>("iq_file", Args(path, ""","width":4,"repeat":2,"rate":400"""));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var batches = OperatorHarness.Drain(source);
+
+        // 20 samples at 400 samples/s are 50 ms of signal: the last element is due then. Only a lower bound is
+        // asserted (a loaded machine makes it later, never sooner).
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(45), $"20 samples at 400/s took {clock.Elapsed.TotalMilliseconds:F1} ms");
+        Assert.Equal([4, 4, 2, 4, 4, 2], batches.Select(b => b.Width));
+        Assert.All(batches, b => Assert.Equal(1, b.Count));
+        var clockOf = Assert.IsAssignableFrom<Dagger.Orleans.Operators.Signal.ISampleClock>(source);
+        Assert.Equal(400, clockOf.SampleRate);
+        Assert.Equal(20, clockOf.SamplesEmitted);
+        OperatorHarness.ReleaseAll(batches);
+    }
+
+    [Fact]
+    public void A_rate_below_one_sample_per_second_is_refused_naming_the_node_and_the_argument()
+    {
+        var spec = new Dagger.Orleans.Spec.DagBuilder()
+            .Node("radio", "iq_file", new { path = "x.cf32", rate = 0 })
+            .Node("out", "count")
+            .Edge("radio", "out")
+            .Build();
+
+        var problems = Dagger.Orleans.Spec.DagValidator.Validate(spec, OperatorHarness.Catalog, [Dagger.Orleans.Spec.Transports.Memory]);
+
+        Assert.Contains(problems, p => p.Contains("node 'radio'") && p.Contains("'rate'"));
+    }
+
+    [Fact]
     public void A_cu8_file_maps_bytes_to_plus_minus_one()
     {
         var path = Path.Combine(_dir, "rtl.cu8");
