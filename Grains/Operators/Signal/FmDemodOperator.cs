@@ -42,7 +42,7 @@ public sealed class FmDemodOperator : TransformOperator
 
     /// <summary>
     /// Split the samples behind the carried previous one (so x[n−1] is the same arrays shifted by one), form
-    /// x[n]·conj(x[n−1]) eight at a time, and take the angles with TensorPrimitives' vectorised atan2. Plain multiplies
+    /// x[n]·conj(x[n−1]) eight at a time, and take the angles eight at a time (<see cref="Simd.VectorAtan2"/>). Plain multiplies
     /// and subtracts, not fused: x·conj(x) must keep an imaginary part of exactly 0.
     /// </summary>
     private void Demodulate(ReadOnlySpan<float> x, Span<float> y)
@@ -78,7 +78,7 @@ public sealed class FmDemodOperator : TransformOperator
             _productRe[k] = _re[k + 1] * _re[k] + _im[k + 1] * _im[k];
             _productIm[k] = _im[k + 1] * _re[k] - _re[k + 1] * _im[k];
         }
-        System.Numerics.Tensors.TensorPrimitives.Atan2(_productIm.AsSpan(0, n), _productRe.AsSpan(0, n), y);
+        Simd.VectorAtan2.Compute(_productIm.AsSpan(0, n), _productRe.AsSpan(0, n), y);
         _previousRe = _re[n];
         _previousIm = _im[n];
     }
