@@ -2,7 +2,7 @@
 """GNU Radio 3.10 peers of `dagger bench --only signal`: each flowgraph runs a fixed number of items through one
 block (or a chain) from an in-memory source to a null sink, timed around tb.run().
 
-Usage: gnuradio_signal.py SECONDS [CASE...]   (cases: fir fft_filter fft multiply_chain multiply_chain_64k)
+Usage: gnuradio_signal.py SECONDS [CASE...]   (cases: fir fft_filter fft fm_demod multiply_chain multiply_chain_64k)
 Prints one line per case on stdout, "RESULT " and a JSON object (GNU Radio logs to stdout too): {"case", "items", "seconds", "rate", "unit", "detail"}.
 Exit 3 when GNU Radio's Python bindings are missing (the bench reports the peer as not installed).
 Run it with Debian's /usr/bin/python3: the gnuradio package installs its bindings there.
@@ -12,7 +12,7 @@ import sys
 import time
 
 try:
-    from gnuradio import gr, blocks, filter as grfilter, fft as grfft
+    from gnuradio import gr, blocks, analog, filter as grfilter, fft as grfft
     from gnuradio.fft import window
 except ImportError as error:  # the bench turns this into a "peer not installed" row
     print(f"gnuradio not importable: {error}", file=sys.stderr)
@@ -75,6 +75,12 @@ def fft(tb, items):
     tb.connect(src, head, transform, blocks.null_sink(gr.sizeof_gr_complex * FFT_SIZE))
 
 
+def fm_demod(tb, items):
+    src = blocks.vector_source_c(complex_data(1 << 16), True)
+    head = blocks.head(gr.sizeof_gr_complex, items)
+    tb.connect(src, head, analog.quadrature_demod_cf(1.0), blocks.null_sink(gr.sizeof_float))
+
+
 def multiply_chain(buffer_items):
     def build(tb, items):
         src = blocks.vector_source_f([float(i % 1000) for i in range(1 << 16)], True)
@@ -91,6 +97,7 @@ CASES = {
     "fir": (fir, 1 << 20, "samples/s", f"filter.fir_filter_ccc, {TAPS} complex taps, decimation 1"),
     "fft_filter": (fft_filter, 1 << 20, "samples/s", f"filter.fft_filter_ccc, {TAPS} complex taps, nthreads 1"),
     "fft": (fft, 1 << 10, "vectors/s", f"fft.fft_vcc {FFT_SIZE}-point forward, no window, nthreads 1"),
+    "fm_demod": (fm_demod, 1 << 20, "samples/s", "analog.quadrature_demod_cf, gain 1"),
     "multiply_chain": (multiply_chain(0), 1 << 22, "items/s", "8 x blocks.multiply_const_ff, default buffers"),
     "multiply_chain_64k": (multiply_chain(65536), 1 << 22, "items/s", "8 x blocks.multiply_const_ff, 64K-item buffers"),
 }

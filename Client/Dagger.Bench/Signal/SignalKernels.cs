@@ -47,6 +47,27 @@ internal static class SignalKernels
         }, atLeast, cancellation);
     }
 
+    /// <summary>Samples per second through <c>fm_demod</c>'s TransformAsync, batches of 16 elements of 4096 samples.</summary>
+    public static double FmDemod(TimeSpan atLeast, CancellationToken cancellation)
+    {
+        const int elements = 16, width = 4096;
+        var demod = new FmDemodOperator();
+        var batch = Wire.Batch.Rent(Wire.ElementKind.Complex, elements, width);
+        batch.Count = elements;
+        Random(elements * width, 4000).AsSpan(0, batch.Float32s.Length).CopyTo(batch.Float32s);
+        var output = new Operators.OutputBuffer(elements);
+        var rate = elements * width * Hpec.DagTiming.CallsPerSecond(() =>
+        {
+            // Completes synchronously (the operator does no I/O); the output batches go back to their pool.
+            var pending = demod.TransformAsync(0, batch, output, cancellation);
+            if (!pending.IsCompletedSuccessfully) throw new InvalidOperationException("fm_demod did not complete synchronously");
+            output.Flush();
+            while (output.HasReady) output.TakeReady().Release();
+        }, atLeast, cancellation);
+        batch.Release();
+        return rate;
+    }
+
     private static float[] Random(int samples, int seed)
     {
         var random = new Random(seed);

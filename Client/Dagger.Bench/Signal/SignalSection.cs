@@ -9,7 +9,7 @@ namespace Dagger.Orleans.Bench.Signal;
 /// <summary>
 /// Our signal operators' CPU code next to GNU Radio 3.10's blocks, measured in the same run on the same cores (issue 14
 /// item 3): complex FIR against <c>fir_filter_ccc</c>, FFT filtering against <c>fft_filter_ccc</c>, the 1024-point FFT
-/// against <c>fft_vcc</c>, and the 8-stage float chain against 8 × <c>multiply_const_ff</c>. GNU Radio is a benchmark
+/// against <c>fft_vcc</c>, FM demodulation against <c>quadrature_demod_cf</c>, and the 8-stage float chain against 8 × <c>multiply_const_ff</c>. GNU Radio is a benchmark
 /// baseline only: without it the rows say so and ours are still measured. The radar pipeline's peer (numpy) is in the
 /// <c>radar</c> section.
 /// </summary>
@@ -51,6 +51,10 @@ public sealed class SignalSection : IBenchSection
         Add($"FFT, {SignalKernels.FftLength} points (fft operator: {(fftw ? "FFTW" : "our FFT, FFTW not installed")})", "vectors/s",
             SignalKernels.Fft(ours: false, atLeast, cancellationToken), Peer("fft"), null,
             fftw ? "libfftw3f through a thin P/Invoke, FFTW_MEASURE in-place plan, one thread" : "FFTW (libfftw3-single3) not installed: the operator runs our FFT");
+
+        Add("FM demodulation (fm_demod, 4096-sample vectors)", "samples/s",
+            SignalKernels.FmDemod(atLeast, cancellationToken), Peer("fm_demod"), null,
+            "ours: x[n]·conj(x[n−1]) and a polynomial atan2, eight lanes at a time, one thread");
 
         var elements = context.Quick ? 2_000_000L : 100_000_000L;
         await using (var silo = await BenchSilo.StartAsync(cancellationToken))

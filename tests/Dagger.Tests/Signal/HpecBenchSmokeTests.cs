@@ -55,7 +55,7 @@ public sealed class HpecBenchSmokeTests(ITestOutputHelper log)
         var (rows, context) = await RunQuick(new SignalSection());
 
         Assert.Empty(context.Failures);
-        Assert.Equal(6, rows.Count);
+        Assert.Equal(7, rows.Count);
         Assert.All(rows, r =>
         {
             Assert.Equal("signal", r.Section);
