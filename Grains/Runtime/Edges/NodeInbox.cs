@@ -63,32 +63,12 @@ internal sealed class NodeInbox
     /// at once. False when the inbox is sealed: the node is moving, the batch is left untouched and its writer
     /// sends it again to wherever the node went.
     /// </summary>
-    public ValueTask<bool> WriteAsync(int port, Batch batch)
+    public ValueTask<bool> WriteAsync(int port, Batch batch) => TryPlace(port, batch, out var room) switch
     {
-        if ((uint)port >= (uint)_ports.Length)
-            throw new ArgumentOutOfRangeException(nameof(port), $"input port {port} does not exist (this node has {_ports.Length})");
-        var p = _ports[port];
-        Task room;
-        lock (_gate)
-        {
-            if (_sealed) return ValueTask.FromResult(false);
-            var slot = batch.Sequence % _capacity;
-            if (_closed || batch.Sequence < p.Next || p.Ended || p.Slots[slot] is { } existing && existing.Sequence == batch.Sequence)
-            {
-                batch.Release();
-                return ValueTask.FromResult(true);
-            }
-            if (batch.Sequence < p.Next + _capacity)
-            {
-                p.Slots[slot] = batch;
-                _dataArrived.Set();
-                return ValueTask.FromResult(true);
-            }
-            p.RoomSignal ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            room = p.RoomSignal.Task;
-        }
-        return WriteWhenRoomAsync(room, port, batch);
-    }
+        InboxWrite.Taken => ValueTask.FromResult(true),
+        InboxWrite.Refused => ValueTask.FromResult(false),
+        _ => WriteWhenRoomAsync(room!, port, batch),
+    };
 
     // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -104,29 +84,39 @@ internal sealed class NodeInbox
     /// </summary>
     public ValueTask<InboxWrite> WriteWithinAsync(int port, Batch batch, long giveUpAt)
     {
+        var outcome = TryPlace(port, batch, out var room);
+        return outcome == InboxWrite.Busy ? WriteWhenRoomWithinAsync(room!, port, batch, giveUpAt) : ValueTask.FromResult(outcome);
+    }
+
+    /// <summary>
+    /// One attempt, under the lock: taken (in its slot, or released as a duplicate or for a closed inbox), refused
+    /// (sealed: left untouched), or busy — no room yet, and <paramref name="room"/> completes when a slot frees.
+    /// </summary>
+    private InboxWrite TryPlace(int port, Batch batch, out Task? room)
+    {
         if ((uint)port >= (uint)_ports.Length)
             throw new ArgumentOutOfRangeException(nameof(port), $"input port {port} does not exist (this node has {_ports.Length})");
         var p = _ports[port];
-        Task room;
+        room = null;
         lock (_gate)
         {
-            if (_sealed) return ValueTask.FromResult(InboxWrite.Refused);
+            if (_sealed) return InboxWrite.Refused;
             var slot = batch.Sequence % _capacity;
             if (_closed || batch.Sequence < p.Next || p.Ended || p.Slots[slot] is { } existing && existing.Sequence == batch.Sequence)
             {
                 batch.Release();
-                return ValueTask.FromResult(InboxWrite.Taken);
+                return InboxWrite.Taken;
             }
             if (batch.Sequence < p.Next + _capacity)
             {
                 p.Slots[slot] = batch;
                 _dataArrived.Set();
-                return ValueTask.FromResult(InboxWrite.Taken);
+                return InboxWrite.Taken;
             }
             p.RoomSignal ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             room = p.RoomSignal.Task;
+            return InboxWrite.Busy;
         }
-        return WriteWhenRoomWithinAsync(room, port, batch, giveUpAt);
     }
 
     private async ValueTask<InboxWrite> WriteWhenRoomWithinAsync(Task room, int port, Batch batch, long giveUpAt)
