@@ -117,7 +117,6 @@ internal sealed partial class StreamEdgeWriter(IAsyncStream<Batch> stream, INode
             sent++;
         }
         LogResending(logger, consumer.GetPrimaryKeyString(), Edge.Port, _taken, sent);
-        LostBatchesResent += sent;
         try
         {
             foreach (var batch in _resendBuffer)
@@ -136,9 +135,6 @@ internal sealed partial class StreamEdgeWriter(IAsyncStream<Batch> stream, INode
     private int _resendBurst = 1;
     private long _lastResent = long.MinValue;
     private readonly List<Batch> _resendBuffer = [];
-
-    /// <summary>How many batches were sent again after the consumer stood still behind a gap (for tests and diagnostics).</summary>
-    public long LostBatchesResent { get; private set; }
 
     /// <summary>Forgets the publishes at the head that are stored; throws the first that failed, so the node fails with it.</summary>
     private void ThrowIfAnyPublishFailed()
