@@ -65,12 +65,20 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
 
     private async Task PushRestAsync(ValueTask<PushReply> first, Batch[] group)
     {
-        var reply = await Answer(first);
+        var (reply, lost) = await Answer(first);
         var accepted = reply.Accepted;
         var giveUpAt = Environment.TickCount64 + (long)RefusalLimit.TotalMilliseconds;
+        var lostInARow = lost ? 1 : 0;
         for (var attempt = 1; accepted < group.Length && !Closed; attempt++)
         {
-            if (reply.Busy)
+            if (lost)
+            {
+                // Nobody knows what the consumer took: everything from the last known position goes again at once,
+                // and the consumer drops by sequence number what it already has.
+                if (lostInARow > MaxLostInARow)
+                    throw new TimeoutException($"{lostInARow} calls in a row to consumer {consumer.GetPrimaryKeyString()} were lost (no answer): it is unreachable");
+            }
+            else if (reply.Busy)
             {
                 // Busy is progress-in-waiting, not a refusal: the consumer is running, only slower than its producer.
                 giveUpAt = Environment.TickCount64 + (long)RefusalLimit.TotalMilliseconds;
@@ -84,8 +92,9 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
                     throw new TimeoutException($"consumer {consumer.GetPrimaryKeyString()} refused batches for {RefusalLimit.TotalSeconds:0} s: it is not running (did its silo die?)");
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(attempt, 20)));
             }
-            reply = await Answer(consumer.PushAsync(port, group[accepted..]));
+            (reply, lost) = await Answer(consumer.PushAsync(port, group[accepted..]));
             accepted += reply.Accepted;
+            lostInARow = lost ? lostInARow + 1 : 0;
         }
     }
 
@@ -94,21 +103,29 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
 
     /// <summary>
     /// A call that found the consumer's old silo gone (it moved away, and that silo shut down) counts as refused and
-    /// goes again, to where the directory now places the consumer. Batches it may have delivered come again and are
-    /// dropped by sequence number. Had the silo died with the consumer on it, the run fails for that.
+    /// goes again, to where the directory now places the consumer. A call that got no answer (timed out: the request or
+    /// its reply lost on the way) is lost: what it carried goes again at once. Batches either may have delivered come
+    /// again and are dropped by sequence number. Had the silo died with the consumer on it, the run fails for that.
     /// </summary>
-    private static async ValueTask<PushReply> Answer(ValueTask<PushReply> call)
+    private static async ValueTask<(PushReply Reply, bool Lost)> Answer(ValueTask<PushReply> call)
     {
         try
         {
-            return await call;
+            return (await call, false);
         }
         catch (Exception e) when (SiloLoss.IsCallLost(e))
         {
             // Rejected on the way (the consumer's activation was going away as the call reached it): same as refused.
-            return new PushReply(0, Busy: false);
+            return (new PushReply(0, Busy: false), false);
+        }
+        catch (TimeoutException)
+        {
+            return (new PushReply(0, Busy: false), true);
         }
     }
+
+    /// <summary>Lost calls in a row after which the consumer counts as unreachable and the run fails.</summary>
+    private const int MaxLostInARow = 5;
 
     private static readonly TimeSpan RefusalLimit = TimeSpan.FromSeconds(10);
 
