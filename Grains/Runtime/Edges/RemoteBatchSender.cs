@@ -59,7 +59,11 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
     private Task Push(Batch[] group)
     {
         var call = consumer.PushAsync(port, group);
-        if (call.IsCompletedSuccessfully && call.Result.Accepted == group.Length) return Task.CompletedTask;
+        if (call.IsCompletedSuccessfully && call.Result.Accepted == group.Length)
+        {
+            _endTaken |= group[^1].Final;
+            return Task.CompletedTask;
+        }
         return PushRestAsync(call, group);
     }
 
@@ -69,6 +73,7 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
         var accepted = reply.Accepted;
         var giveUpAt = Environment.TickCount64 + (long)RefusalLimit.TotalMilliseconds;
         var lostInARow = lost ? 1 : 0;
+        var anyLost = lost;
         for (var attempt = 1; accepted < group.Length && !Closed; attempt++)
         {
             if (lost)
@@ -86,6 +91,12 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
             }
             else
             {
+                // A consumer no longer running that was handed its end of stream has taken everything before it and
+                // finished: what a lost call carried (its reply lost, a later call delivering the end meanwhile) will
+                // never be taken again and need not be. Handed it means: a call said so, or this group ends the stream
+                // and a call of it was lost. (One that did not get it stopped for another reason — its silo died, a
+                // teardown — which ends the run anyway.)
+                if (reply.NotRunning && (_endTaken || anyLost && group[^1].Final)) return;
                 // The consumer refuses while it is between its old activation and its new one (milliseconds), or when
                 // it is not running at all: it finished (and saying so is on its way here), or its silo died.
                 if (Environment.TickCount64 > giveUpAt)
@@ -95,8 +106,13 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
             (reply, lost) = await Answer(consumer.PushAsync(port, group[accepted..]));
             accepted += reply.Accepted;
             lostInARow = lost ? lostInARow + 1 : 0;
+            anyLost |= lost;
         }
+        _endTaken |= accepted == group.Length && group[^1].Final;
     }
+
+    /// <summary>A call's answer said the consumer took this edge's end of stream.</summary>
+    private bool _endTaken;
 
     /// <summary>True once the consumer said it needs nothing more: batches it refused are not sent again.</summary>
     public bool Closed { get; set; }
