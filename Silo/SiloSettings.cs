@@ -30,6 +30,9 @@ internal sealed class SiloSettings
     /// <summary>The <c>Dagger:Mqtt</c> section (MqttStreamOptions: Server, Port, UserName, Password, TopicPrefix, …): present, the silo carries <c>mqtt</c> edges.</summary>
     public IConfigurationSection? Mqtt { get; private set; }
 
+    /// <summary>The <c>Dagger:Shm</c> section (Directory, RingBytes): present, the silo carries <c>shm</c> edges between nodes of this host.</summary>
+    public Runtime.ShmOptions? Shm { get; private set; }
+
     /// <summary>The <c>Dagger:Clustering</c> section: localhost (default) or azure membership.</summary>
     public ClusteringSettings Clustering { get; private set; } = new();
 
@@ -45,6 +48,13 @@ internal sealed class SiloSettings
         if (nats.Exists()) settings.Nats = nats;
         var mqtt = configuration.GetSection("Dagger:Mqtt");
         if (mqtt.Exists()) settings.Mqtt = mqtt;
+        var shm = configuration.GetSection("Dagger:Shm");
+        if (shm.Exists())
+        {
+            settings.Shm = new Runtime.ShmOptions();
+            shm.Bind(settings.Shm, o => o.ErrorOnUnknownConfiguration = true);
+            if (settings.Shm.Problem() is { } problem) throw new InvalidOperationException($"profile '{profile}': {problem}");
+        }
         if (settings.SiloPort is <= 0 or > 65535) throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:SiloPort {settings.SiloPort} is not a TCP port");
         if (settings.GatewayPort is <= 0 or > 65535) throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:GatewayPort {settings.GatewayPort} is not a TCP port");
         if (!Placement.Accelerators.Settings.Contains(settings.Accelerator))

@@ -109,5 +109,5 @@ internal static partial class SpecFiles
     /// <summary>Every transport name: <c>graph</c> checks a spec's shape, not a particular cluster.</summary>
     public static readonly IReadOnlyCollection<string> AnyTransport = Transports.All;
 
-    public static readonly IReadOnlyCollection<string> EmbeddedTransports = [Transports.Memory];
+    public static readonly IReadOnlyCollection<string> EmbeddedTransports = [Transports.Memory, Transports.SharedMemory];
 }

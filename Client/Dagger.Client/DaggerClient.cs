@@ -58,6 +58,8 @@ public sealed partial class DaggerClient : IAsyncDisposable
             silo.AddDagger(o =>
             {
                 o.GpuStandIn = true;
+                // Nodes of one process may share shm rings too (what a user tries before a cluster).
+                o.Shm = new ShmOptions();
                 configure?.Invoke(o);
             });
         });

@@ -56,6 +56,9 @@ public static class Transports
     public const string Mqtt = "mqtt";
     public const string SharedMemory = "shm";
     public static readonly IReadOnlyList<string> All = [Memory, Nats, Mqtt, SharedMemory];
+
+    /// <summary>Whether batches on this transport outlive the silos at both ends (a broker keeps them): what a node needs to resume from a checkpoint.</summary>
+    public static bool OutlivesSilos(string transport) => transport is Nats or Mqtt;
 }
 
 public static class Devices

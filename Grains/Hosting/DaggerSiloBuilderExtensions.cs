@@ -34,6 +34,12 @@ public static class DaggerSiloBuilderExtensions
 
         builder.Services.AddOptions<DaggerOptions>();
         if (configure is not null) builder.Services.Configure(configure);
+        if (declared.Shm is { } shm)
+        {
+            if (shm.Problem() is { } problem) throw new ArgumentException(problem);
+            builder.Services.PostConfigure<DaggerOptions>(o => o.Transports.Add(Spec.Transports.SharedMemory));
+            builder.Services.AddHostedService<ShmJanitor>();
+        }
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<DaggerOptions>>().Value;

@@ -70,8 +70,8 @@ internal sealed partial class DagGrain
     private bool EveryNodeDurable()
     {
         var spec = _spec!;
-        // Most runs have a memory edge, or no persistent storage: they answer without planning or creating anything.
-        if (_options.StateStorage is null || spec.Edges.Any(e => spec.TransportOf(e) == Spec.Transports.Memory)) return false;
+        // Most runs have a memory (or shm) edge, or no persistent storage: they answer without planning or creating anything.
+        if (_options.StateStorage is null || spec.Edges.Any(e => !Spec.Transports.OutlivesSilos(spec.TransportOf(e)))) return false;
         var plans = Plans;
         foreach (var node in spec.Nodes)
         {

@@ -86,6 +86,7 @@ internal sealed partial class DagGrain(
                 // A cancel that came in meanwhile is not lost on the groups still to start (the sources start last).
                 if (_state != DagState.Running) break;
                 await Task.WhenAll(group.Select(id => StartNode(plans[id], position[id], spec.Nodes.Count)));
+                ThrowIfShmEdgeSpansHosts(spec);
             }
         }
         catch (Exception e)
@@ -97,6 +98,18 @@ internal sealed partial class DagGrain(
         // which nodes to expect work for.
         if (!_state.IsTerminal() && AllNodesResumable()) await SaveAsync();
         return new SubmitResult { DagId = DagId };
+    }
+
+    /// <summary>An shm edge joins two nodes of one host: refused, naming the edge, once its two ends were placed on two hosts.</summary>
+    private void ThrowIfShmEdgeSpansHosts(DagSpec spec)
+    {
+        foreach (var edge in spec.Edges)
+        {
+            if (spec.TransportOf(edge) != Spec.Transports.SharedMemory) continue;
+            if (!_nodeSilos.TryGetValue(edge.From, out var from) || !_nodeSilos.TryGetValue(edge.To, out var to)) continue;
+            if (!from.Endpoint.Address.Equals(to.Endpoint.Address))
+                throw new InvalidOperationException($"edge '{edge.From}' → '{edge.To}' is shm, but '{edge.From}' was placed on host {from.Endpoint.Address} and '{edge.To}' on {to.Endpoint.Address}: an shm edge joins nodes of one host (use memory, nats or mqtt across hosts)");
+        }
     }
 
     private void StartSiloWatch()

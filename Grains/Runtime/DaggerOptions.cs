@@ -79,6 +79,12 @@ public sealed class DaggerOptions
     /// </summary>
     public string? StateStorage { get; set; }
 
+    /// <summary>
+    /// <c>shm</c> edges (a ring in a memory-mapped file between two nodes of one host): on when set, with its directory
+    /// and ring size; null (the default on cluster silos) leaves the transport out. The embedded silo sets it.
+    /// </summary>
+    public ShmOptions? Shm { get; set; }
+
     /// <summary>Paths of extra assemblies with user operators, loaded at silo start.</summary>
     public List<string> OperatorAssemblies { get; } = [];
 }

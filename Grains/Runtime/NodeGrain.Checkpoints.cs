@@ -36,8 +36,8 @@ internal sealed partial class NodeGrain
     internal static bool IsDurable(NodePlan plan, DaggerOperator op, DaggerOptions options) =>
         options.StateStorage is not null
         && op is not LockstepOperator
-        && plan.Inputs.All(e => e.Transport != Spec.Transports.Memory)
-        && plan.Outputs.All(e => e.Transport != Spec.Transports.Memory);
+        && plan.Inputs.All(e => Spec.Transports.OutlivesSilos(e.Transport))
+        && plan.Outputs.All(e => Spec.Transports.OutlivesSilos(e.Transport));
 
     private DurableRecord<NodeSnapshot> CheckpointRecord => _checkpoint ??= new DurableRecord<NodeSnapshot>(
         ServiceProvider.GetRequiredKeyedService<IGrainStorage>(options.Value.StateStorage!), options.Value.StateStorage!,

@@ -58,6 +58,7 @@ internal sealed partial class NodeGrain(
         if (_processed.Length != plan.InputCount) _processed = Enumerable.Repeat(-1L, plan.InputCount).ToArray();
         _inbox = inbox;
         localInboxes.Register(NodeKey.Of(plan.DagId, plan.NodeId), _inbox);
+        OpenShmInputs(plan);
         _outputs = plan.Outputs.Select(e => CreateWriter(plan, e)).ToArray();
         if (_streamTaken.Length != plan.InputCount) _streamTaken = Enumerable.Repeat(-1L, plan.InputCount).ToArray();
         for (var i = 0; i < _outputs.Length && closedOutputs is not null && i < closedOutputs.Length; i++) _outputs[i].Closed = closedOutputs[i];
@@ -72,6 +73,7 @@ internal sealed partial class NodeGrain(
         var key = NodeKey.Of(plan.DagId, edge.ToNode);
         var consumer = GrainFactory.GetNodeGrain(plan.DagId, edge.ToNode);
         if (edge.Transport == Spec.Transports.Memory) return new MemoryEdgeWriter(consumer, key, edge, plan.Window, localInboxes);
+        if (edge.Transport == Spec.Transports.SharedMemory) return CreateShmWriter(plan, edge);
         var stream = this.GetStreamProvider(edge.Transport).GetStream<Batch>(EdgeStreams.For(plan.DagId, edge));
         // Publishes in flight may be stored out of order after a retry, which only a node that cannot be durable
         // takes in its stride (StreamEdgeWriter): with a run-state storage, one at a time.
@@ -432,6 +434,7 @@ internal sealed partial class NodeGrain(
     {
         ReleasePositionWaiters(ended: true);
         ReleaseProcessedWaiters(deliveriesDone);
+        CloseShmInputs();
         if (_inbox is null || _plan is null) return;
         localInboxes.Unregister(NodeKey.Of(_plan.DagId, _plan.NodeId), _inbox);
         _inbox.Close();
@@ -439,7 +442,7 @@ internal sealed partial class NodeGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        DisposeOperatorWhenIdle();
+        DisposeWhenIdle();
         // A node moving away goes on elsewhere: what its inbox holds travels in its snapshot.
         if (_departing is not null) return;
         var lostWhileRunning = _life.IsRunning && !_forced.IsCancellationRequested;
@@ -463,14 +466,18 @@ internal sealed partial class NodeGrain(
     }
 
     /// <summary>
-    /// An operator holding device buffers (the ILGPU kernels) gives them back with the activation. A pump still in
-    /// an operator that ignored a forceful cancel gets to leave it first.
+    /// An operator holding device buffers (the ILGPU kernels) and writers holding mapped rings give them back with the
+    /// activation. A pump still in an operator that ignored a forceful cancel gets to leave it first.
     /// </summary>
-    private void DisposeOperatorWhenIdle()
+    private void DisposeWhenIdle()
     {
-        if (_core?.Operator is not IDisposable disposable) return;
-        if (_pump is null || _pump.IsCompleted) disposable.Dispose();
-        else _pump.ContinueWith(static (_, d) => ((IDisposable)d!).Dispose(), disposable, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        DisposeShmInputsWhenRead();
+        foreach (var disposable in _outputs.OfType<IDisposable>().Prepend(_core?.Operator as IDisposable))
+        {
+            if (disposable is null) continue;
+            if (_pump is null || _pump.IsCompleted) disposable.Dispose();
+            else _pump.ContinueWith(static (_, d) => ((IDisposable)d!).Dispose(), disposable, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
     }
 
     private string? SinkResult()
