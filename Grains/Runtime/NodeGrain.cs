@@ -250,7 +250,7 @@ internal sealed partial class NodeGrain(
         finally
         {
             if (_forced.IsCancellationRequested) _output?.Discard();
-            _timeline?.End();
+            CloseTimeline();
         }
     }
 
@@ -468,7 +468,7 @@ internal sealed partial class NodeGrain(
         batch.AddHolders(live - 1);
         foreach (var writer in _outputs)
         {
-            if (!writer.Closed) await StalledBy(writer.SendAsync(batch));
+            if (!writer.Closed) await StalledBy(writer.SendAsync(batch), writer);
         }
     }
 
