@@ -42,7 +42,9 @@ public sealed class NodeMetricsAllocationTests
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         node.Close(received, emitted);
 
-        Assert.True(allocated == 0, $"{allocated} bytes for {Batches} batches ({(double)allocated / Batches:F3} a batch)");
+        // One allocation a batch, of the smallest object, would be 480 KB: what is left over is one-off (the tiered JIT's
+        // rejitting of these methods, measured at 600 bytes once).
+        Assert.True(allocated < 4096, $"{allocated} bytes for {Batches} batches ({(double)allocated / Batches:F3} a batch)");
         // And the counts went where they belong.
         Assert.Equal(received, readers.Total(DaggerTelemetry.Instruments.ElementsIn, (DaggerTelemetry.Tags.Dag, plan.DagId)));
         Assert.Equal(Batches + 100, readers.Total(DaggerTelemetry.Instruments.Stalls, (DaggerTelemetry.Tags.Dag, plan.DagId)));
