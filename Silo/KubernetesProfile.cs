@@ -1,4 +1,5 @@
 using k8s;
+using Orleans.Configuration;
 using Microsoft.Extensions.Configuration;
 using Orleans.Hosting.Kubernetes;
 
@@ -67,6 +68,9 @@ internal static class KubernetesProfile
     public static ISiloBuilder UseDaggerKubernetes(this ISiloBuilder silo, SiloSettings settings)
     {
         if (settings.Kubernetes is not { } kubernetes) return silo;
+        // Said outright: Orleans' own default (the first address of the host) would otherwise be taken before the
+        // Kubernetes hosting looks at POD_IP.
+        if (kubernetes.PodIp is { } podIp) silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = System.Net.IPAddress.Parse(podIp));
         return silo.UseKubernetesHosting(options => options.Configure(o =>
         {
             o.DeleteDefunctSiloPods = kubernetes.DeleteDefunctSiloPods;

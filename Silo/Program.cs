@@ -35,6 +35,7 @@ builder.UseOrleans(silo =>
     silo.UseDaggerClustering(settings);
     silo.UseDaggerKubernetes(settings);
     silo.UseDaggerDashboard(settings);
+    silo.UseDaggerHealth(settings);
     var stateStorage = silo.UseDaggerStateStorage(settings);
     silo.AddMemoryGrainStorageAsDefault();
     // Edge transports beyond memory: each configured section adds its stream provider, named as the transport.

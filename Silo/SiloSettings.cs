@@ -42,6 +42,9 @@ internal sealed class SiloSettings
     /// <summary>The <c>Dagger:Dashboard</c> section: the Orleans Dashboard on a port (off by default).</summary>
     public DashboardSettings Dashboard { get; private set; } = new();
 
+    /// <summary>The <c>Dagger:Health</c> section: HTTP readiness and liveness probes on a port (off by default).</summary>
+    public HealthSettings Health { get; private set; } = new();
+
     /// <summary>The <c>Dagger:Kubernetes</c> section: null unless the silo runs in a pod (the <c>kubernetes</c> profile).</summary>
     public KubernetesSettings? Kubernetes { get; private set; }
 
@@ -64,6 +67,7 @@ internal sealed class SiloSettings
         settings.Telemetry = TelemetrySettings.Bind(configuration, profile);
         settings.Dashboard = DashboardSettings.Bind(configuration, profile);
         settings.Kubernetes = KubernetesSettings.Bind(configuration, profile);
+        settings.Health = HealthSettings.Bind(configuration, profile);
         if (settings.Kubernetes is not null && settings.Clustering.Provider == ClusteringSettings.LocalhostProvider)
             throw new InvalidOperationException($"profile '{profile}': {KubernetesSettings.Section}:Enabled needs a membership the pods share: set {ClusteringSettings.Section}:Provider to '{ClusteringSettings.AzureProvider}'");
         if (settings.Clustering.Provider != ClusteringSettings.LocalhostProvider && settings.PrimarySiloPort is not null)
@@ -77,6 +81,7 @@ internal sealed class SiloSettings
         var extras = new List<string>();
         if (Kubernetes is { } pod) extras.Add(pod.Describe());
         if (Dashboard.Port is { } dashboard) extras.Add($"dashboard port {dashboard}");
+        if (Health.Port is { } health) extras.Add($"health port {health}");
         if (Telemetry.PrometheusPort is { } metrics) extras.Add($"metrics port {metrics}");
         if (Telemetry.OtlpEndpoint is { } otlp) extras.Add($"otlp {otlp}");
         return extras.Count == 0 ? "" : ", " + string.Join(", ", extras);
