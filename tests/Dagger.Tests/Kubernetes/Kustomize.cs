@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dagger.Orleans.Tests.TestSupport;
 using k8s;
 using Xunit;
@@ -13,22 +12,9 @@ internal static class Kustomize
 
     public static async Task<string> RenderAsync(string overlay)
     {
-        var kubectl = FindKubectl();
-        var start = new ProcessStartInfo(kubectl)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("kustomize");
-        start.ArgumentList.Add(CliRepoRoot.File($"infra/k8s/{overlay}"));
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(cts.Token);
-        Assert.True(process.ExitCode == 0, $"kubectl kustomize infra/k8s/{overlay} failed ({process.ExitCode}): {await stderr}");
-        return await stdout;
+        var result = await ToolRun.RunAsync(FindKubectl(), CliRepoRoot.Path, ["kustomize", CliRepoRoot.File($"infra/k8s/{overlay}")], TimeSpan.FromSeconds(60));
+        Assert.True(result.ExitCode == 0, $"kubectl kustomize infra/k8s/{overlay} failed: {result.Output}");
+        return result.Stdout;
     }
 
     /// <summary>

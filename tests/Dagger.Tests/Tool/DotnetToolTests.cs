@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Dagger.Orleans.Tests.Cli;
 using Dagger.Orleans.Tests.Servers;
@@ -52,32 +51,11 @@ public sealed class DotnetToolTests : IDisposable
         Assert.Equal(9900, result.RootElement.GetProperty("results").GetProperty("out").GetDouble());
     }
 
-    private sealed record Result(int ExitCode, string Stdout, string Stderr)
+    private static Task<ToolResult> RunAsync(string file, string directory, params string[] args)
     {
-        public string Output => $"exit {ExitCode}\n{Stdout}\n{Stderr}";
-    }
-
-    private static async Task<Result> RunAsync(string file, string directory, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        // The tool's launcher finds the runtime the tests run on, wherever it was installed.
-        if (Path.GetDirectoryName(CliProcess.DotnetHost) is { Length: > 0 } root) start.Environment["DOTNET_ROOT"] = root;
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{file} {string.Join(' ', args)} did not finish within 5 minutes");
-        }
-        return new Result(process.ExitCode, await stdout, await stderr);
+        var environment = new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" };
+        // The tool's launcher finds the runtime the tests run on, wherever it was installed (the SDK names its host).
+        if (Path.GetDirectoryName(CliProcess.DotnetHost) is { Length: > 0 } root) environment["DOTNET_ROOT"] = root;
+        return ToolRun.RunAsync(file, directory, args, TimeSpan.FromMinutes(5), environment);
     }
 }
