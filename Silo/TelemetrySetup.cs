@@ -68,7 +68,7 @@ internal static class TelemetrySetup
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(DaggerTelemetry.MeterName, TelemetrySettings.OrleansMeter);
-                if (telemetry.OtlpEndpoint is { } otlp) metrics.AddOtlpExporter(o => Configure(o, otlp, telemetry.OtlpProtocol));
+                if (telemetry.OtlpEndpoint is { } otlp) metrics.AddOtlpExporter(o => Configure(o, otlp, telemetry.OtlpProtocol, "v1/metrics"));
                 if (telemetry.PrometheusPort is { } port)
                 {
                     metrics.AddPrometheusHttpListener(o =>
@@ -88,13 +88,25 @@ internal static class TelemetrySetup
         {
             otel.WithTracing(tracing => tracing
                 .AddSource(DaggerTelemetry.ActivitySourceName)
-                .AddOtlpExporter(o => Configure(o, endpoint, telemetry.OtlpProtocol)));
+                .AddOtlpExporter(o => Configure(o, endpoint, telemetry.OtlpProtocol, "v1/traces")));
         }
     }
 
-    private static void Configure(OtlpExporterOptions options, Uri endpoint, string protocol)
+    /// <summary>
+    /// The collector at <paramref name="endpoint"/>: over gRPC as it is; over HTTP at the signal's path under it (the
+    /// exporter takes an endpoint set in code as the signal's full URL, unlike the OTEL_EXPORTER_OTLP_ENDPOINT variable).
+    /// </summary>
+    private static void Configure(OtlpExporterOptions options, Uri endpoint, string protocol, string signalPath)
     {
-        options.Endpoint = endpoint;
-        options.Protocol = protocol == TelemetrySettings.HttpProtobuf ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+        if (protocol == TelemetrySettings.HttpProtobuf)
+        {
+            options.Protocol = OtlpExportProtocol.HttpProtobuf;
+            options.Endpoint = new Uri(endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/"), signalPath);
+        }
+        else
+        {
+            options.Protocol = OtlpExportProtocol.Grpc;
+            options.Endpoint = endpoint;
+        }
     }
 }
