@@ -97,9 +97,12 @@ public interface INodeGrain : IGrainWithStringKey
     [AlwaysInterleave] Task<NodeStatus> GetStatusAsync();
 }
 
-/// <summary>The answer to a push: how many batches were taken, and whether the rest were refused only for want of room.</summary>
+/// <summary>
+/// The answer to a push: how many batches were taken, whether the rest were refused only for want of room, and whether
+/// the consumer is not running at all (it ended, or was never started where the call landed) rather than moving.
+/// </summary>
 [GenerateSerializer, Immutable]
-public readonly record struct PushReply([property: Id(0)] int Accepted, [property: Id(1)] bool Busy);
+public readonly record struct PushReply([property: Id(0)] int Accepted, [property: Id(1)] bool Busy, [property: Id(2)] bool NotRunning = false);
 
 public static class NodeKey
 {

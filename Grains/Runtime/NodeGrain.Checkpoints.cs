@@ -59,7 +59,7 @@ internal sealed partial class NodeGrain
     private async ValueTask CheckpointAsync()
     {
         if (!_durable || _forced.IsCancellationRequested) return;
-        _output!.Flush();
+        _core!.Output.Flush();
         await EmitReadyAsync();
         // A checkpoint must never cover a batch the broker has not stored: a resumed node would not send it again.
         foreach (var writer in _outputs) await writer.DrainAsync();

@@ -74,14 +74,14 @@ internal sealed partial class NodeGrain : IGrainMigrationParticipant
     private NodeSnapshot Snapshot(InboxSnapshot inbox)
     {
         var state = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(state)) _operator!.SaveState(json);
+        using (var json = new Utf8JsonWriter(state)) _core!.Operator.SaveState(json);
         return new NodeSnapshot
         {
             Plan = _plan!,
             OperatorState = System.Text.Encoding.UTF8.GetString(state.WrittenSpan),
-            Emitted = _emitted,
-            Received = _received,
-            NextSequence = _nextSequence,
+            Emitted = _core.Emitted,
+            Received = _core.Received,
+            NextSequence = _core.NextSequence,
             LimitReached = _life.LimitReached,
             Inbox = inbox,
             OutputsClosed = _outputs.Select(w => w.Closed).ToArray(),
@@ -95,13 +95,13 @@ internal sealed partial class NodeGrain : IGrainMigrationParticipant
     private void RunFrom(NodeSnapshot snapshot)
     {
         var plan = snapshot.Plan;
-        Run(plan, new NodeInbox(snapshot.Inbox, plan.Window), restore: op =>
+        Run(plan, new NodeInbox(snapshot.Inbox, plan.Window), restore: core =>
         {
             using var state = JsonDocument.Parse(snapshot.OperatorState);
-            op.RestoreState(state.RootElement);
-            _emitted = snapshot.Emitted;
-            _received = snapshot.Received;
-            _nextSequence = snapshot.NextSequence;
+            core.Operator.RestoreState(state.RootElement);
+            core.Emitted = snapshot.Emitted;
+            core.Received = snapshot.Received;
+            core.NextSequence = snapshot.NextSequence;
             _life.Restore(snapshot.LimitReached);
             foreach (var batch in snapshot.LockstepCarry) batch?.AdoptIfReceivedCopy();
             _lockstepCarry = snapshot.LockstepCarry;
@@ -115,20 +115,9 @@ internal sealed partial class NodeGrain : IGrainMigrationParticipant
     /// <summary>The pump's last act before a move: what it wrote goes out, and every consumer has taken it.</summary>
     private async Task PauseAsync()
     {
-        _output!.Flush();
+        _core!.Output.Flush();
         await EmitReadyAsync();
         foreach (var writer in _outputs) await writer.DrainAsync();
-    }
-
-    /// <summary>The unread rest of each half-used lockstep batch, as private copies (the originals are released by the pump).</summary>
-    private static Batch?[] CarryRest(Batch?[] current, int[] offset)
-    {
-        var carry = new Batch?[current.Length];
-        for (var p = 0; p < current.Length; p++)
-        {
-            if (current[p] is { } b && offset[p] < b.Count) carry[p] = b.CopyFrom(offset[p]);
-        }
-        return carry;
     }
 
     void IGrainMigrationParticipant.OnDehydrate(IDehydrationContext dehydrationContext)

@@ -21,14 +21,14 @@ internal sealed partial class NodeGrain
         // A source's batches are counted as they are sent, once per output edge: each weighs 1/outputs of a batch.
         var weight = _plan!.InputCount == 0 ? 1.0 / Math.Max(1, _plan.Outputs.Count) : 1.0;
         _timeline = ServiceProvider.GetRequiredService<TimelineStore>().Open(_plan.DagId, _plan.NodeId, _plan.Op, siloDetails.SiloAddress.ToString(), weight);
-        _metrics = new NodeMetrics(ServiceProvider.GetRequiredService<DaggerMetrics>(), _plan, _inbox, _received, _emitted, _nextSequence);
+        _metrics = new NodeMetrics(ServiceProvider.GetRequiredService<DaggerMetrics>(), _plan, _inbox, _core!.Received, _core.Emitted, _core.NextSequence);
     }
 
     /// <summary>Ends this stay's lane and reports what the metrics have not yet.</summary>
     private void CloseTimeline()
     {
         _timeline?.End();
-        _metrics?.Close(_received, _emitted);
+        if (_core is { } core) _metrics?.Close(core.Received, core.Emitted);
         _metrics = null;
     }
 
@@ -36,7 +36,7 @@ internal sealed partial class NodeGrain
     private ValueTask<T> WaitingFor<T>(ValueTask<T> read)
     {
         _timeline?.CountBatch();
-        _metrics?.BeforeRead(_received);
+        _metrics?.BeforeRead(_core!.Received);
         if (read.IsCompleted || _timeline is null)
         {
             _metrics?.AfterRead();
@@ -49,7 +49,7 @@ internal sealed partial class NodeGrain
     private ValueTask StalledBy(ValueTask send, EdgeWriter writer)
     {
         if (_plan!.InputCount == 0) _timeline?.CountBatch();
-        _metrics?.BeforeSend(_emitted, _nextSequence);
+        _metrics?.BeforeSend(_core!.Emitted, _core.NextSequence);
         if (send.IsCompleted || _timeline is null)
         {
             _metrics?.SentAtOnce(writer.Edge);

@@ -22,17 +22,13 @@ internal sealed partial class NodeGrain(
     ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
     private NodePlan? _plan;
-    private DaggerOperator? _operator;
+    private NodeCore? _core;
     private NodeInbox? _inbox;
     private EdgeWriter[] _outputs = [];
-    private OutputBuffer? _output;
     private IDagGrain? _dag;
     private readonly CancellationTokenSource _forced = new();
     private readonly CancellationTokenSource _stopProducing = new();
     private readonly NodeLifecycle _life = new();
-    private long _emitted;
-    private long _received;
-    private long _nextSequence;
     private Task? _pump;
     private Batch?[] _lockstepCarry = [];
 
@@ -48,20 +44,20 @@ internal sealed partial class NodeGrain(
     }
 
     /// <summary>Sets the node up around <paramref name="inbox"/> (fresh, or carried over by a migration) and starts its pump.</summary>
-    private void Run(NodePlan plan, NodeInbox inbox, Action<DaggerOperator>? restore = null, bool[]? closedOutputs = null)
+    private void Run(NodePlan plan, NodeInbox inbox, Action<NodeCore>? restore = null, bool[]? closedOutputs = null)
     {
         _plan = plan;
         _dag = GrainFactory.GetDagGrain(plan.DagId);
-        _operator = catalog.Create(plan.Op, plan.ArgsJson);
-        _operator.NodeId = plan.NodeId;
-        _operator.BatchSize = plan.BatchSize;
-        _operator.Device = plan.Device;
-        restore?.Invoke(_operator);
-        _durable = IsDurable(plan, _operator, options.Value);
+        var op = catalog.Create(plan.Op, plan.ArgsJson);
+        op.NodeId = plan.NodeId;
+        op.BatchSize = plan.BatchSize;
+        op.Device = plan.Device;
+        _core = new NodeCore(op, plan.BatchSize, plan.MaxEvals, _life);
+        restore?.Invoke(_core);
+        _durable = IsDurable(plan, op, options.Value);
         if (_processed.Length != plan.InputCount) _processed = Enumerable.Repeat(-1L, plan.InputCount).ToArray();
         _inbox = inbox;
         localInboxes.Register(NodeKey.Of(plan.DagId, plan.NodeId), _inbox);
-        _output = new OutputBuffer(plan.BatchSize);
         _outputs = plan.Outputs.Select(e => CreateWriter(plan, e)).ToArray();
         if (_streamTaken.Length != plan.InputCount) _streamTaken = Enumerable.Repeat(-1L, plan.InputCount).ToArray();
         for (var i = 0; i < _outputs.Length && closedOutputs is not null && i < closedOutputs.Length; i++) _outputs[i].Closed = closedOutputs[i];
@@ -85,6 +81,14 @@ internal sealed partial class NodeGrain(
 
     public async ValueTask<PushReply> PushAsync(int port, Batch[] batches)
     {
+        if (_inbox is null)
+        {
+            // A fresh activation that was never started: the node is not running here (it ended and its producer has
+            // not heard yet, or its silo died and took it). Refused: the producer tries again until it hears that
+            // the consumer finished, or gives up and fails the run.
+            DeactivateOnIdle();
+            return new PushReply(0, Busy: false, NotRunning: true);
+        }
         var giveUpAt = Environment.TickCount64 + (long)options.Value.MaxWait.TotalMilliseconds;
         for (var i = 0; i < batches.Length; i++)
         {
@@ -97,20 +101,12 @@ internal sealed partial class NodeGrain(
         return new PushReply(batches.Length, Busy: false);
     }
 
-    /// <summary>Busy when the inbox had no room in time, refused when the node is moving or not running here.</summary>
+    /// <summary>Busy when the inbox had no room in time, refused when the node is moving.</summary>
     private ValueTask<InboxWrite> DeliverAsync(int port, Batch batch, long giveUpAt)
     {
-        if (_inbox is null)
-        {
-            // A fresh activation that was never started: the node is not running here (it ended and its producer has
-            // not heard yet, or its silo died and took it). Refused: the producer tries again until it hears that
-            // the consumer finished, or gives up and fails the run.
-            DeactivateOnIdle();
-            return ValueTask.FromResult(InboxWrite.Refused);
-        }
         if (_departing is not null) return ValueTask.FromResult(InboxWrite.Refused);
         batch.AdoptIfReceivedCopy();
-        return _inbox.WriteWithinAsync(port, batch, giveUpAt);
+        return _inbox!.WriteWithinAsync(port, batch, giveUpAt);
     }
 
     public Task ConsumerFinishedAsync(string toNode, int port)
@@ -142,7 +138,7 @@ internal sealed partial class NodeGrain(
         if (mode == CancelMode.Graceful)
         {
             // Sources stop; everything already emitted drains through the rest of the DAG.
-            if (_operator is SourceOperator) RequestStop();
+            if (_core!.Operator is SourceOperator) RequestStop();
             return null;
         }
         var wasRunning = _life.CancelForcefully();
@@ -187,12 +183,12 @@ internal sealed partial class NodeGrain(
     {
         NodeId = _plan?.NodeId ?? this.GetPrimaryKeyString(),
         State = _life.State,
-        Emitted = _emitted,
-        Received = _received,
+        Emitted = _core?.Emitted ?? 0,
+        Received = _core?.Received ?? 0,
         Silo = RuntimeIdentity,
         Error = error,
-        Samples = _operator is Operators.Signal.ISampleClock { SampleRate: not null } clock ? clock.SamplesEmitted : 0,
-        SampleRate = (_operator as Operators.Signal.ISampleClock)?.SampleRate,
+        Samples = _core?.Operator is Operators.Signal.ISampleClock { SampleRate: not null } clock ? clock.SamplesEmitted : 0,
+        SampleRate = (_core?.Operator as Operators.Signal.ISampleClock)?.SampleRate,
     };
 
     private void RequestStop()
@@ -204,7 +200,7 @@ internal sealed partial class NodeGrain(
     {
         _stopProducing.Cancel();
         // A transform or sink waiting for input wakes up to a closed inbox and ends.
-        if (_operator is not SourceOperator) CloseInbox();
+        if (_core!.Operator is not SourceOperator) CloseInbox();
     }
 
     private async Task RunAsync()
@@ -216,9 +212,9 @@ internal sealed partial class NodeGrain(
         OpenTimeline();
         try
         {
-            switch (_operator)
+            switch (_core!.Operator)
             {
-                case SourceOperator source: await RunSourceAsync(source); break;
+                case SourceOperator: await RunSourceAsync(); break;
                 case LockstepOperator lockstep: await RunLockstepAsync(lockstep); break;
                 default: await RunInputsAsync(); break;
             }
@@ -239,7 +235,7 @@ internal sealed partial class NodeGrain(
             LogStale(logger, e, _plan!.DagId, _plan.NodeId);
             _forced.Cancel();
             CloseInbox(deliveriesDone: false);
-            _output?.Discard();
+            _core?.Output.Discard();
             DelayDeactivation(TimeSpan.Zero);
             DeactivateOnIdle();
         }
@@ -249,27 +245,27 @@ internal sealed partial class NodeGrain(
         }
         finally
         {
-            if (_forced.IsCancellationRequested) _output?.Discard();
+            if (_forced.IsCancellationRequested) _core?.Output.Discard();
             CloseTimeline();
         }
     }
 
-    private async Task RunSourceAsync(SourceOperator source)
+    private async Task RunSourceAsync()
     {
-        var output = _output!;
+        var core = _core!;
         while (_life.KeepsPumping && !_forced.IsCancellationRequested)
         {
             bool more;
             try
             {
-                more = await source.ProduceAsync(output, _stopProducing.Token);
+                more = await core.ProduceAsync(_stopProducing.Token);
             }
             catch (OperationCanceledException) when (_stopProducing.IsCancellationRequested && !_forced.IsCancellationRequested)
             {
                 // Graceful stop or teardown: what was produced so far still goes out.
+                core.Output.Flush();
                 more = false;
             }
-            if (!more) output.Flush();
             await EmitReadyAsync();
             await CheckpointAsync();
             if (!more)
@@ -320,96 +316,49 @@ internal sealed partial class NodeGrain(
                 }
                 continue;
             }
-            _received += batch.Count;
-            await ProcessAsync(port, batch);
+            await _core!.ProcessAsync(port, batch, _forced.Token);
+            await EmitReadyAsync();
             await CheckpointAsync();
             MarkProcessed(port, sequence);
         }
     }
 
-    // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask ProcessAsync(int port, Batch batch)
-    {
-        if (_operator is SinkOperator sink)
-        {
-            try
-            {
-                sink.Consume(batch);
-            }
-            finally
-            {
-                batch.Release();
-            }
-            return;
-        }
-        var transform = (TransformOperator)_operator!;
-        if (transform.WritesInput && !batch.IsExclusive)
-        {
-            var copy = batch.CloneExclusive();
-            batch.Release();
-            batch = copy;
-        }
-        try
-        {
-            await transform.TransformAsync(port, batch, _output!, _forced.Token);
-        }
-        finally
-        {
-            batch.Release();
-        }
-        await EmitReadyAsync();
-    }
-
     private async Task RunLockstepAsync(LockstepOperator op)
     {
         var inbox = _inbox!;
-        var current = new Batch?[inbox.PortCount];
-        var offset = new int[inbox.PortCount];
+        var join = new LockstepJoin(op, inbox.PortCount);
         // Half-used batches carried over by a migration come first.
-        for (var p = 0; p < _lockstepCarry.Length && p < current.Length; p++) current[p] = _lockstepCarry[p];
+        join.Resume(_lockstepCarry);
         _lockstepCarry = [];
         try
         {
             while (_life.IsRunning && !_life.LimitReached && !_life.StopRequested)
             {
-                for (var p = 0; p < current.Length; p++)
+                while (join.NeededPort() is { } p)
                 {
-                    while (current[p] is null || offset[p] >= current[p]!.Count)
+                    var next = await WaitingFor(inbox.ReadAsync(p));
+                    if (next is not null) NoteTaken(p, next.Sequence);
+                    if (next is null && _life.Pausing)
                     {
-                        current[p]?.Release();
-                        current[p] = null;
-                        var next = await WaitingFor(inbox.ReadAsync(p));
-                        if (next is not null) NoteTaken(p, next.Sequence);
-                        if (next is null && _life.Pausing)
-                        {
-                            _lockstepCarry = CarryRest(current, offset);
-                            return;
-                        }
-                        if (next is null || next.Final)
-                        {
-                            // Lockstep ends when any input ends.
-                            _life.EndInputNow();
-                            return;
-                        }
-                        _received += next.Count;
-                        current[p] = next;
-                        offset[p] = 0;
+                        _lockstepCarry = join.CarryRest();
+                        return;
                     }
+                    if (next is null || next.Final)
+                    {
+                        // Lockstep ends when any input ends.
+                        _life.EndInputNow();
+                        return;
+                    }
+                    _core!.Received += next.Count;
+                    join.Offer(p, next);
                 }
-                var a = current[0]!;
-                var b = current[1]!;
-                var n = Math.Min(a.Count - offset[0], b.Count - offset[1]);
-                for (var i = 0; i < n; i++) _output!.WriteFloat64(op.Combine(a.GetDouble(offset[0] + i), b.GetDouble(offset[1] + i)));
-                offset[0] += n;
-                offset[1] += n;
-                if (offset[0] >= a.Count || offset[1] >= b.Count) _output!.Flush();
+                join.CombineInto(_core!.Output);
                 await EmitReadyAsync();
             }
         }
         finally
         {
-            foreach (var batch in current) batch?.Release();
+            join.ReleaseAll();
         }
     }
 
@@ -417,19 +366,10 @@ internal sealed partial class NodeGrain(
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask EmitReadyAsync()
     {
-        var output = _output!;
-        while (output.HasReady)
-        {
-            var batch = output.TakeReady();
-            if (_life.LimitReached)
-            {
-                batch.Release();
-                continue;
-            }
-            await EmitAsync(batch);
-        }
+        while (_core!.NextToEmit() is { } batch) await EmitAsync(batch);
     }
 
+    /// <summary>One stamped batch to every consumer still listening (holder-counted: the writers share it).</summary>
     // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask EmitAsync(Batch batch)
@@ -440,24 +380,6 @@ internal sealed partial class NodeGrain(
             batch.Release();
             _forced.Token.ThrowIfCancellationRequested();
         }
-        if (!batch.IsExclusive)
-        {
-            // Passed on from a shared input: restamping its sequence would change what a sibling consumer holds.
-            var copy = batch.CloneExclusive();
-            batch.Release();
-            batch = copy;
-        }
-        if (_plan!.MaxEvals is { } max)
-        {
-            var left = max - _emitted;
-            if (batch.Count >= left)
-            {
-                batch.Count = (int)left;
-                _life.ReachLimit();
-            }
-        }
-        batch.Sequence = _nextSequence++;
-        _emitted += batch.Count;
         var live = 0;
         foreach (var w in _outputs) if (!w.Closed) live++;
         if (live == 0)
@@ -475,9 +397,9 @@ internal sealed partial class NodeGrain(
     private async Task FinishAsync()
     {
         var plan = _plan!;
-        _output!.Flush();
+        _core!.Output.Flush();
         await EmitReadyAsync();
-        var end = Batch.EndOfStream(_nextSequence++);
+        var end = _core.EndOfStream();
         foreach (var writer in _outputs)
         {
             if (!writer.Closed) await writer.SendAsync(end);
@@ -488,7 +410,7 @@ internal sealed partial class NodeGrain(
         CloseInbox();
         var result = SinkResult();
         _life.Finish();
-        LogFinished(logger, plan.DagId, plan.NodeId, _emitted);
+        LogFinished(logger, plan.DagId, plan.NodeId, _core.Emitted);
         await _dag!.NodeFinishedAsync(Status(), result);
         await ForgetCheckpointAsync();
         DelayDeactivation(TimeSpan.Zero);
@@ -546,14 +468,14 @@ internal sealed partial class NodeGrain(
     /// </summary>
     private void DisposeOperatorWhenIdle()
     {
-        if (_operator is not IDisposable disposable) return;
+        if (_core?.Operator is not IDisposable disposable) return;
         if (_pump is null || _pump.IsCompleted) disposable.Dispose();
         else _pump.ContinueWith(static (_, d) => ((IDisposable)d!).Dispose(), disposable, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     private string? SinkResult()
     {
-        if (_operator is not SinkOperator sink) return null;
+        if (_core?.Operator is not SinkOperator sink) return null;
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer)) sink.WriteResult(json);
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
@@ -577,7 +499,7 @@ internal sealed partial class NodeGrain(
         var plan = _plan!;
         _life.Fail();
         CloseInbox();
-        _output?.Discard();
+        _core?.Output.Discard();
         LogFailed(logger, e, plan.DagId, plan.NodeId);
         var cause = e is OperationCanceledException ? "cancelled" : $"{e.GetType().Name}: {e.Message}";
         await _dag!.NodeFailedAsync(plan.NodeId, cause);

@@ -1,14 +1,16 @@
 using Dagger.Orleans.Operators;
+using Dagger.Orleans.Runtime;
 using Dagger.Orleans.Spec;
 using Dagger.Orleans.Wire;
 
 namespace Dagger.Orleans.Diagnostics;
 
 /// <summary>
-/// One node of a DAG under <see cref="AllocationProbe"/>: its operator, the batches waiting at its input ports, and
-/// what its calls allocated. Each call is bracketed alone by <see cref="GC.GetAllocatedBytesForCurrentThread"/>; what
-/// the runtime does around it (private copies, handing batches on, releasing them) is outside the bracket, as it is
-/// the node's cost, not the operator's.
+/// One node of a DAG under <see cref="AllocationProbe"/>: its <see cref="NodeCore"/> (the operator and the steps a
+/// running node takes around it), the batches waiting at its input ports, and what its calls allocated. Rounds run on
+/// the measuring thread instead of a grain's pump; each operator call is bracketed alone by
+/// <see cref="GC.GetAllocatedBytesForCurrentThread"/>; what the core does around it (private copies, stamping what goes
+/// out, releasing) is outside the bracket, as it is the node's cost, not the operator's.
 /// </summary>
 internal sealed class ProbeNode
 {
@@ -19,9 +21,9 @@ internal sealed class ProbeNode
     private readonly int _batchSize;
     private readonly Queue<Batch>[] _inputs;
     private readonly List<(ProbeNode Node, int Port)> _consumers = [];
-    private readonly OutputBuffer _output;
-    private readonly Batch?[] _lockstep = new Batch?[2];
-    private readonly int[] _lockstepOffset = new int[2];
+    private readonly long[] _lockstepElementBytes = new long[2];
+    private NodeCore _core;
+    private LockstepJoin? _join;
     private long _instanceCalls;
     private int _nextPort;
     private AllocationTally? _lastTally;
@@ -33,14 +35,13 @@ internal sealed class ProbeNode
         _batchSize = batchSize;
         _inputs = new Queue<Batch>[inputPorts];
         for (var p = 0; p < inputPorts; p++) _inputs[p] = new Queue<Batch>();
-        _output = new OutputBuffer(batchSize);
-        Operator = Create();
+        _core = Create(out _join);
         Budget = AllocationBudget.Of(Operator.GetType(), spec.EffectiveDevice);
     }
 
     public NodeSpec Spec { get; }
 
-    public DaggerOperator Operator { get; private set; }
+    public DaggerOperator Operator => _core.Operator;
 
     public AllocationBudget Budget { get; }
 
@@ -91,10 +92,9 @@ internal sealed class ProbeNode
         {
             switch (Operator)
             {
-                case SourceOperator source: Produce(source, context, measuring, cancellation); break;
-                case LockstepOperator lockstep: Combine(lockstep, measuring); break;
-                case SinkOperator sink: Consume(sink, measuring); break;
-                case TransformOperator transform: Transform(transform, context, measuring, cancellation); break;
+                case SourceOperator: Produce(context, measuring, cancellation); break;
+                case LockstepOperator: Combine(measuring); break;
+                default: Process(context, measuring, cancellation); break;
             }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
@@ -103,33 +103,24 @@ internal sealed class ProbeNode
         }
     }
 
-    private void Produce(SourceOperator source, CallerThreadContext context, bool measuring, CancellationToken cancellation)
+    private void Produce(CallerThreadContext context, bool measuring, CancellationToken cancellation)
     {
         if (Ended) return;
         var tally = Tally;
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var more = context.RunUntilCompleted(source.ProduceAsync(_output, cancellation));
+        var more = context.RunUntilCompleted(_core.ProduceAsync(cancellation));
         var bytes = GC.GetAllocatedBytesForCurrentThread() - before;
-        if (!more)
-        {
-            _output.Flush();
-            Ended = true;
-        }
+        if (!more) Ended = true;
         var (produced, producedBytes) = Deliver(measuring ? tally : null);
         Count(measuring ? tally : null, produced, producedBytes, bytes);
     }
 
-    private void Transform(TransformOperator transform, CallerThreadContext context, bool measuring, CancellationToken cancellation)
+    /// <summary>A transform or a sink: every batch waiting at its inputs, through the core, one operator call each.</summary>
+    private void Process(CallerThreadContext context, bool measuring, CancellationToken cancellation)
     {
-        while (TakeNext() is (var port, { } batch))
+        while (TakeNext() is (var port, { } input))
         {
-            if (transform.WritesInput && !batch.IsExclusive)
-            {
-                // The node's private copy for an operator that writes into its input (NodeGrain does the same).
-                var copy = batch.CloneExclusive();
-                batch.Release();
-                batch = copy;
-            }
+            var batch = _core.OwnForOperator(input);
             var elements = batch.Count;
             var elementBytes = ElementBytes(batch);
             var tally = Tally;
@@ -138,7 +129,7 @@ internal sealed class ProbeNode
             {
                 NoteInput(batch);
                 var before = GC.GetAllocatedBytesForCurrentThread();
-                context.RunUntilCompleted(transform.TransformAsync(port, batch, _output, cancellation));
+                context.RunUntilCompleted(_core.InvokeAsync(port, batch, cancellation));
                 bytes = GC.GetAllocatedBytesForCurrentThread() - before;
             }
             finally
@@ -150,59 +141,25 @@ internal sealed class ProbeNode
         }
     }
 
-    private void Consume(SinkOperator sink, bool measuring)
+    /// <summary>Element i of each input combines into element i of the output, by the join a running lockstep node uses.</summary>
+    private void Combine(bool measuring)
     {
-        while (TakeNext() is (_, { } batch))
-        {
-            var elements = batch.Count;
-            var elementBytes = ElementBytes(batch);
-            var tally = Tally;
-            long bytes;
-            try
-            {
-                NoteInput(batch);
-                var before = GC.GetAllocatedBytesForCurrentThread();
-                sink.Consume(batch);
-                bytes = GC.GetAllocatedBytesForCurrentThread() - before;
-            }
-            finally
-            {
-                batch.Release();
-            }
-            Count(measuring ? tally : null, elements, elementBytes, bytes);
-        }
-    }
-
-    /// <summary>Element i of each input combines into element i of the output, as NodeGrain's lockstep loop does it.</summary>
-    private void Combine(LockstepOperator op, bool measuring)
-    {
+        var join = _join!;
         while (true)
         {
-            for (var p = 0; p < 2; p++)
+            while (join.NeededPort() is { } p)
             {
-                while (_lockstep[p] is not { } held || _lockstepOffset[p] >= held.Count)
-                {
-                    _lockstep[p]?.Release();
-                    _lockstep[p] = null;
-                    if (!_inputs[p].TryDequeue(out var next)) return;
-                    NoteInput(next);
-                    _lockstep[p] = next;
-                    _lockstepOffset[p] = 0;
-                }
+                if (!_inputs[p].TryDequeue(out var next)) return;
+                NoteInput(next);
+                _lockstepElementBytes[p] = ElementBytes(next) / Math.Max(next.Count, 1);
+                join.Offer(p, next);
             }
-            var a = _lockstep[0]!;
-            var b = _lockstep[1]!;
-            var n = Math.Min(a.Count - _lockstepOffset[0], b.Count - _lockstepOffset[1]);
-            var elementBytes = (long)n * (ElementBytes(a) / Math.Max(a.Count, 1) + ElementBytes(b) / Math.Max(b.Count, 1));
             var tally = Tally;
             var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < n; i++) _output.WriteFloat64(op.Combine(a.GetDouble(_lockstepOffset[0] + i), b.GetDouble(_lockstepOffset[1] + i)));
-            _lockstepOffset[0] += n;
-            _lockstepOffset[1] += n;
-            if (_lockstepOffset[0] >= a.Count || _lockstepOffset[1] >= b.Count) _output.Flush();
+            var n = join.CombineInto(_core.Output);
             var bytes = GC.GetAllocatedBytesForCurrentThread() - before;
             Deliver(measuring ? tally : null);
-            Count(measuring ? tally : null, n, elementBytes, bytes);
+            Count(measuring ? tally : null, n, n * (_lockstepElementBytes[0] + _lockstepElementBytes[1]), bytes);
         }
     }
 
@@ -238,16 +195,8 @@ internal sealed class ProbeNode
     private (long Elements, long Bytes) Deliver(AllocationTally? tally)
     {
         long elements = 0, bytes = 0;
-        while (_output.HasReady)
+        while (_core.NextToEmit() is { } batch)
         {
-            var batch = _output.TakeReady();
-            if (!batch.IsExclusive)
-            {
-                // A forwarded input still shared with a sibling: NodeGrain sends a private copy.
-                var copy = batch.CloneExclusive();
-                batch.Release();
-                batch = copy;
-            }
             if (Output.Length == 0) Output = Describe(batch);
             elements += batch.Count;
             bytes += ElementBytes(batch);
@@ -292,7 +241,7 @@ internal sealed class ProbeNode
     /// </summary>
     public void Finish(bool measuring)
     {
-        _output.Flush();
+        _core.Output.Flush();
         // What is flushed now was written by the last call.
         Deliver(measuring ? _lastTally : null);
     }
@@ -301,7 +250,7 @@ internal sealed class ProbeNode
     public void Restart()
     {
         ReleaseAll();
-        Operator = Create();
+        _core = Create(out _join);
         _instanceCalls = 0;
         _lastTally = null;
         Lifetime.Reset();
@@ -315,23 +264,22 @@ internal sealed class ProbeNode
         {
             while (queue.TryDequeue(out var batch)) batch.Release();
         }
-        for (var p = 0; p < _lockstep.Length; p++)
-        {
-            _lockstep[p]?.Release();
-            _lockstep[p] = null;
-        }
-        _output.Flush();
-        while (_output.HasReady) _output.TakeReady().Release();
+        _join?.ReleaseAll();
+        _core.Output.Discard();
         (Operator as IDisposable)?.Dispose();
     }
 
-    private DaggerOperator Create()
+    /// <summary>A fresh operator instance in a fresh core (no <c>max_evals</c>: a pass runs until its sources end).</summary>
+    private NodeCore Create(out LockstepJoin? join)
     {
         var instance = _catalog.Create(Spec.Op, Spec.ArgsJson);
         instance.NodeId = Spec.Id;
         instance.BatchSize = _batchSize;
         instance.Device = Spec.EffectiveDevice;
-        return instance;
+        join = instance is LockstepOperator lockstep ? new LockstepJoin(lockstep, _inputs.Length) : null;
+        var life = new NodeLifecycle();
+        life.Start();
+        return new NodeCore(instance, _batchSize, maxEvals: null, life);
     }
 
     private static string Describe(Batch batch) => batch.Kind switch

@@ -59,18 +59,31 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
     private Task Push(Batch[] group)
     {
         var call = consumer.PushAsync(port, group);
-        if (call.IsCompletedSuccessfully && call.Result.Accepted == group.Length) return Task.CompletedTask;
+        if (call.IsCompletedSuccessfully && call.Result.Accepted == group.Length)
+        {
+            _endTaken |= group[^1].Final;
+            return Task.CompletedTask;
+        }
         return PushRestAsync(call, group);
     }
 
     private async Task PushRestAsync(ValueTask<PushReply> first, Batch[] group)
     {
-        var reply = await Answer(first);
+        var (reply, lost) = await Answer(first);
         var accepted = reply.Accepted;
         var giveUpAt = Environment.TickCount64 + (long)RefusalLimit.TotalMilliseconds;
+        var lostInARow = lost ? 1 : 0;
+        var anyLost = lost;
         for (var attempt = 1; accepted < group.Length && !Closed; attempt++)
         {
-            if (reply.Busy)
+            if (lost)
+            {
+                // Nobody knows what the consumer took: everything from the last known position goes again at once,
+                // and the consumer drops by sequence number what it already has.
+                if (lostInARow > MaxLostInARow)
+                    throw new TimeoutException($"{lostInARow} calls in a row to consumer {consumer.GetPrimaryKeyString()} were lost (no answer): it is unreachable");
+            }
+            else if (reply.Busy)
             {
                 // Busy is progress-in-waiting, not a refusal: the consumer is running, only slower than its producer.
                 giveUpAt = Environment.TickCount64 + (long)RefusalLimit.TotalMilliseconds;
@@ -78,37 +91,57 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
             }
             else
             {
+                // A consumer no longer running that was handed its end of stream has taken everything before it and
+                // finished: what a lost call carried (its reply lost, a later call delivering the end meanwhile) will
+                // never be taken again and need not be. Handed it means: a call said so, or this group ends the stream
+                // and a call of it was lost. (One that did not get it stopped for another reason — its silo died, a
+                // teardown — which ends the run anyway.)
+                if (reply.NotRunning && (_endTaken || anyLost && group[^1].Final)) return;
                 // The consumer refuses while it is between its old activation and its new one (milliseconds), or when
                 // it is not running at all: it finished (and saying so is on its way here), or its silo died.
                 if (Environment.TickCount64 > giveUpAt)
                     throw new TimeoutException($"consumer {consumer.GetPrimaryKeyString()} refused batches for {RefusalLimit.TotalSeconds:0} s: it is not running (did its silo die?)");
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(attempt, 20)));
             }
-            reply = await Answer(consumer.PushAsync(port, group[accepted..]));
+            (reply, lost) = await Answer(consumer.PushAsync(port, group[accepted..]));
             accepted += reply.Accepted;
+            lostInARow = lost ? lostInARow + 1 : 0;
+            anyLost |= lost;
         }
+        _endTaken |= accepted == group.Length && group[^1].Final;
     }
+
+    /// <summary>A call's answer said the consumer took this edge's end of stream.</summary>
+    private bool _endTaken;
 
     /// <summary>True once the consumer said it needs nothing more: batches it refused are not sent again.</summary>
     public bool Closed { get; set; }
 
     /// <summary>
     /// A call that found the consumer's old silo gone (it moved away, and that silo shut down) counts as refused and
-    /// goes again, to where the directory now places the consumer. Batches it may have delivered come again and are
-    /// dropped by sequence number. Had the silo died with the consumer on it, the run fails for that.
+    /// goes again, to where the directory now places the consumer. A call that got no answer (timed out: the request or
+    /// its reply lost on the way) is lost: what it carried goes again at once. Batches either may have delivered come
+    /// again and are dropped by sequence number. Had the silo died with the consumer on it, the run fails for that.
     /// </summary>
-    private static async ValueTask<PushReply> Answer(ValueTask<PushReply> call)
+    private static async ValueTask<(PushReply Reply, bool Lost)> Answer(ValueTask<PushReply> call)
     {
         try
         {
-            return await call;
+            return (await call, false);
         }
         catch (Exception e) when (SiloLoss.IsCallLost(e))
         {
             // Rejected on the way (the consumer's activation was going away as the call reached it): same as refused.
-            return new PushReply(0, Busy: false);
+            return (new PushReply(0, Busy: false), false);
+        }
+        catch (TimeoutException)
+        {
+            return (new PushReply(0, Busy: false), true);
         }
     }
+
+    /// <summary>Lost calls in a row after which the consumer counts as unreachable and the run fails.</summary>
+    private const int MaxLostInARow = 5;
 
     private static readonly TimeSpan RefusalLimit = TimeSpan.FromSeconds(10);
 

@@ -1,0 +1,139 @@
+using Dagger.Orleans.Operators;
+using Dagger.Orleans.Runtime;
+using Dagger.Orleans.Wire;
+using Xunit;
+
+namespace Dagger.Orleans.Tests.Runtime;
+
+/// <summary>What a node does to batches (copy-on-write, stamping what it emits, lockstep joins), without a grain or an edge.</summary>
+public sealed class NodeCoreTests
+{
+    private static readonly OperatorCatalog Catalog = OperatorCatalog.FromLoadedAssemblies();
+
+    private static (NodeCore Core, NodeLifecycle Life) Core(string op, string args, int batchSize = 4, long? maxEvals = null)
+    {
+        var life = new NodeLifecycle();
+        life.Start();
+        return (new NodeCore(Catalog.Create(op, args), batchSize, maxEvals, life), life);
+    }
+
+    private static Batch Doubles(long sequence, params double[] values)
+    {
+        var batch = Batch.Rent(ElementKind.Float64, values.Length);
+        batch.Count = values.Length;
+        values.CopyTo(batch.Float64s);
+        batch.Sequence = sequence;
+        return batch;
+    }
+
+    [Fact]
+    public async Task An_operator_that_writes_into_its_input_works_on_a_private_copy_of_a_shared_batch()
+    {
+        var (core, _) = Core("scale", """{"factor":10}""");
+        var shared = Doubles(0, 1, 2, 3);
+        shared.AddHolders(1);
+
+        await core.ProcessAsync(0, shared, CancellationToken.None);
+        core.Output.Flush();
+        var emitted = core.NextToEmit()!;
+
+        Assert.Equal([1.0, 2, 3], shared.Float64s.ToArray());
+        Assert.Equal([10.0, 20, 30], emitted.Float64s.ToArray());
+        Assert.NotSame(shared, emitted);
+        Assert.Equal(3, core.Received);
+        emitted.Release();
+        shared.Release();
+    }
+
+    [Fact]
+    public async Task An_exclusive_batch_is_written_in_place_and_forwarded_without_a_copy()
+    {
+        var (core, _) = Core("scale", """{"factor":2}""");
+        var mine = Doubles(0, 1, 2);
+
+        await core.ProcessAsync(0, mine, CancellationToken.None);
+        core.Output.Flush();
+
+        var emitted = core.NextToEmit()!;
+        Assert.Same(mine, emitted);
+        Assert.Equal([2.0, 4], emitted.Float64s.ToArray());
+        emitted.Release();
+    }
+
+    [Fact]
+    public async Task What_it_emits_is_numbered_counted_and_cut_at_max_evals_and_nothing_goes_out_after()
+    {
+        var (core, life) = Core("range", """{"count":100}""", batchSize: 4, maxEvals: 10);
+
+        var sequences = new List<long>();
+        var counts = new List<int>();
+        for (var call = 0; call < 5; call++)
+        {
+            await core.ProduceAsync(CancellationToken.None);
+            while (core.NextToEmit() is { } batch)
+            {
+                sequences.Add(batch.Sequence);
+                counts.Add(batch.Count);
+                batch.Release();
+            }
+        }
+
+        Assert.Equal([0L, 1, 2], sequences);
+        Assert.Equal([4, 4, 2], counts);
+        Assert.True(life.LimitReached);
+        Assert.Null(core.NextToEmit());
+        Assert.Equal(10, core.Emitted);
+        Assert.Equal(3, core.EndOfStream().Sequence);
+    }
+
+    [Fact]
+    public void A_forwarded_batch_still_shared_with_a_sibling_goes_out_as_a_private_copy()
+    {
+        var (core, _) = Core("scale", """{"factor":1}""");
+        var shared = Doubles(7, 5, 6);
+        shared.AddHolders(1);
+        core.Output.Forward(shared);
+
+        var emitted = core.NextToEmit()!;
+
+        Assert.NotSame(shared, emitted);
+        Assert.Equal(7, shared.Sequence);
+        Assert.Equal(0, emitted.Sequence);
+        Assert.Equal([5.0, 6], emitted.Float64s.ToArray());
+        emitted.Release();
+        shared.Release();
+    }
+
+    [Fact]
+    public void A_lockstep_join_combines_batches_of_different_sizes_element_by_element_and_carries_the_unread_rest()
+    {
+        var join = new LockstepJoin((LockstepOperator)Catalog.Create("add", "{}"), 2);
+        var output = new OutputBuffer(16);
+
+        Assert.Equal(0, join.NeededPort());
+        join.Offer(0, Doubles(0, 1, 2, 3));
+        Assert.Equal(1, join.NeededPort());
+        join.Offer(1, Doubles(0, 10, 20));
+        Assert.Null(join.NeededPort());
+        Assert.Equal(2, join.CombineInto(output));
+
+        Assert.Equal(1, join.NeededPort());
+        var carry = join.CarryRest();
+        Assert.Equal([3.0], carry[0]!.Float64s.ToArray());
+        Assert.Null(carry[1]);
+        join.Offer(1, Doubles(1, 30, 40));
+        Assert.Equal(1, join.CombineInto(output));
+
+        output.Flush();
+        var combined = new List<double>();
+        while (output.HasReady)
+        {
+            var batch = output.TakeReady();
+            combined.AddRange(batch.Float64s.ToArray());
+            batch.Release();
+        }
+        Assert.Equal([11.0, 22, 33], combined);
+        carry[0]!.Release();
+        join.ReleaseAll();
+    }
+}
