@@ -46,6 +46,21 @@ if [ ! -e /usr/lib/x86_64-linux-gnu/libfftw3f.so.3 ] && [ ! -e /usr/lib/aarch64-
     echo "test.sh: libfftw3-single3 could not be installed: apt-get install -y libfftw3-single3; the FFTs fall back to the managed code" >&2
 fi
 
+# kubectl renders the Kubernetes manifests offline (`kubectl kustomize`) for the manifest tests; Debian's
+# kubernetes-client (kubectl 1.20, kustomize v2) renders them as newer kubectls do.
+if ! need kubectl; then
+  echo "test.sh: installing kubernetes-client (apt) for kubectl" >&2
+  { apt-get update -qq && apt-get install -y -qq kubernetes-client >/dev/null; } || \
+    echo "test.sh: kubectl is missing and could not be installed: apt-get install -y kubernetes-client; the Kubernetes manifest tests will fail until it is" >&2
+fi
+
+# Headless Chromium loads the Orleans Dashboard in the dashboard test (large: installed only when missing).
+if ! need chromium; then
+  echo "test.sh: installing chromium (apt) for the dashboard test" >&2
+  { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || \
+    echo "test.sh: chromium is missing and could not be installed: apt-get install -y chromium; the dashboard test will fail until it is" >&2
+fi
+
 # Azurite (Azure Storage emulator) for the storage and membership tests: the version pinned in infra/package-lock.json.
 if [ ! -x infra/node_modules/.bin/azurite ]; then
   if ! need npm; then
@@ -68,7 +83,7 @@ fi
 
 # One test process per area: each area starts its own clusters and servers, and a process that ran one area's
 # faults (killed silos, killed brokers) must not leave anything behind for the next area's timing.
-areas=(Spec Runtime Embedded Signal Radio Placement Cluster Lifecycle Cli Streams Edges Storage Membership Durability Alloc Bench)
+areas=(Spec Runtime Embedded Signal Radio Placement Cluster Lifecycle Cli Streams Edges Storage Membership Durability Alloc Bench Telemetry Kubernetes Dashboard Tool)
 filter_all=""
 status=0
 set +e

@@ -74,7 +74,9 @@ internal static class ClusteringSetup
         }
         if (clustering.Provider == ClusteringSettings.AzureProvider)
         {
-            silo.ConfigureEndpoints(IPAddress.Loopback, settings.SiloPort, settings.GatewayPort);
+            if (settings.Kubernetes is null) silo.ConfigureEndpoints(IPAddress.Loopback, settings.SiloPort, settings.GatewayPort);
+            // In a pod the Kubernetes hosting advertises the pod's IP and listens on every interface.
+            else silo.Configure<EndpointOptions>(o => (o.SiloPort, o.GatewayPort) = (settings.SiloPort, settings.GatewayPort));
             silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = settings.ClusterId;

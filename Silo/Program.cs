@@ -28,10 +28,14 @@ catch (Exception e) when (e is FileNotFoundException or InvalidOperationExceptio
     return 2;
 }
 builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+builder.UseDaggerTelemetry(settings);
 
 builder.UseOrleans(silo =>
 {
     silo.UseDaggerClustering(settings);
+    silo.UseDaggerKubernetes(settings);
+    silo.UseDaggerDashboard(settings);
+    silo.UseDaggerHealth(settings);
     var stateStorage = silo.UseDaggerStateStorage(settings);
     silo.AddMemoryGrainStorageAsDefault();
     // Edge transports beyond memory: each configured section adds its stream provider, named as the transport.
@@ -79,6 +83,6 @@ catch (Exception e)
     return 1;
 }
 // One line that scripts and tests wait for.
-Console.Error.WriteLine($"dagger silo ready: profile {profile}, cluster {settings.ClusterId}, silo port {settings.SiloPort}, gateway port {settings.GatewayPort}");
+Console.Error.WriteLine($"dagger silo ready: profile {profile}, cluster {settings.ClusterId}, silo port {settings.SiloPort}, gateway port {settings.GatewayPort}{settings.Extras()}");
 await host.WaitForShutdownAsync();
 return 0;

@@ -39,6 +39,18 @@ internal sealed class SiloSettings
     /// <summary>The <c>Dagger:State</c> section: memory (default) or azure run-state storage.</summary>
     public StateSettings State { get; private set; } = new();
 
+    /// <summary>The <c>Dagger:Telemetry</c> section: OTLP and Prometheus exporters (none by default).</summary>
+    public TelemetrySettings Telemetry { get; private set; } = new();
+
+    /// <summary>The <c>Dagger:Dashboard</c> section: the Orleans Dashboard on a port (off by default).</summary>
+    public DashboardSettings Dashboard { get; private set; } = new();
+
+    /// <summary>The <c>Dagger:Health</c> section: HTTP readiness and liveness probes on a port (off by default).</summary>
+    public HealthSettings Health { get; private set; } = new();
+
+    /// <summary>The <c>Dagger:Kubernetes</c> section: null unless the silo runs in a pod (the <c>kubernetes</c> profile).</summary>
+    public KubernetesSettings? Kubernetes { get; private set; }
+
     public static SiloSettings Bind(IConfiguration configuration, string profile)
     {
         var settings = new SiloSettings();
@@ -62,8 +74,26 @@ internal sealed class SiloSettings
         if (settings.Window <= 0) throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:Window must be positive (got {settings.Window})");
         settings.Clustering = ClusteringSettings.Bind(configuration, profile);
         settings.State = StateSettings.Bind(configuration, profile);
+        settings.Telemetry = TelemetrySettings.Bind(configuration, profile);
+        settings.Dashboard = DashboardSettings.Bind(configuration, profile);
+        settings.Kubernetes = KubernetesSettings.Bind(configuration, profile);
+        settings.Health = HealthSettings.Bind(configuration, profile);
+        if (settings.Kubernetes is not null && settings.Clustering.Provider == ClusteringSettings.LocalhostProvider)
+            throw new InvalidOperationException($"profile '{profile}': {KubernetesSettings.Section}:Enabled needs a membership the pods share: set {ClusteringSettings.Section}:Provider to '{ClusteringSettings.AzureProvider}'");
         if (settings.Clustering.Provider != ClusteringSettings.LocalhostProvider && settings.PrimarySiloPort is not null)
             throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:PrimarySiloPort applies to localhost clustering only (Dagger:Clustering:Provider is '{settings.Clustering.Provider}')");
         return settings;
+    }
+
+    /// <summary>What the ready line adds after the ports: the pod, the dashboard and metrics ports, when there are.</summary>
+    public string Extras()
+    {
+        var extras = new List<string>();
+        if (Kubernetes is { } pod) extras.Add(pod.Describe());
+        if (Dashboard.Port is { } dashboard) extras.Add($"dashboard port {dashboard}");
+        if (Health.Port is { } health) extras.Add($"health port {health}");
+        if (Telemetry.PrometheusPort is { } metrics) extras.Add($"metrics port {metrics}");
+        if (Telemetry.OtlpEndpoint is { } otlp) extras.Add($"otlp {otlp}");
+        return extras.Count == 0 ? "" : ", " + string.Join(", ", extras);
     }
 }

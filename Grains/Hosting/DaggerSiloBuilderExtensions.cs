@@ -57,6 +57,8 @@ public static class DaggerSiloBuilderExtensions
         builder.AddPlacementDirector<NodePlacement, NodePlacementDirector>();
         // Run timelines: each silo keeps its nodes' records, read through a grain placed on that silo.
         builder.Services.AddSingleton<Runtime.Timeline.TimelineStore>();
+        // Metrics (the Dagger.Orleans meter): instruments the nodes and runs of this silo report to.
+        builder.Services.AddSingleton<Telemetry.DaggerMetrics>();
         builder.AddPlacementDirector<Runtime.Timeline.SiloTargeted, Runtime.Timeline.SiloTargetedDirector>();
         // Every node grain reference (several per run) asks the container for its proxy's copier of Batch[] (the
         // argument of PushAsync); not registered, that copier is built by reflection per reference, which measured as

@@ -25,6 +25,8 @@ internal sealed partial class DagGrain
     {
         if (_spec is null) throw NotFound();
         if (_state.IsTerminal()) return;
+        using var span = StartSpan(Telemetry.DaggerTelemetry.Spans.Cancel);
+        span?.SetTag(Telemetry.DaggerTelemetry.Tags.Mode, mode == CancelMode.Graceful ? "graceful" : "force");
         LogCancelling(logger, DagId, mode);
         if (mode == CancelMode.Graceful)
         {

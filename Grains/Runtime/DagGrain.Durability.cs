@@ -216,6 +216,7 @@ internal sealed partial class DagGrain
     private async Task ResumeNodeAsync(NodePlan plan, int position)
     {
         var nodeId = plan.NodeId;
+        using var span = StartSpan(Telemetry.DaggerTelemetry.Spans.Resume, nodeId);
         try
         {
             LogResuming(logger, DagId, nodeId, _nodeSilos.TryGetValue(nodeId, out var silo) ? silo.ToString() : "none");
@@ -227,6 +228,7 @@ internal sealed partial class DagGrain
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {
             // Its old silo may still be in the directory for a moment: the next silo-watch tick tries again.
+            SpanFailed(span, e.Message);
             LogResumeFailed(logger, e, DagId, nodeId);
         }
     }

@@ -1,6 +1,7 @@
 using Dagger.Orleans.Operators;
 using Dagger.Orleans.Placement;
 using Dagger.Orleans.Spec;
+using Dagger.Orleans.Telemetry;
 using Dagger.Orleans.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -41,6 +42,8 @@ internal sealed partial class DagGrain(
 
     public async Task<SubmitResult> SubmitAsync(DagSpec spec)
     {
+        using var span = StartSpan(DaggerTelemetry.Spans.Submit);
+        if (spec.Name is { } dagName) span?.SetTag(DaggerTelemetry.Tags.DagName, dagName);
         if (_spec is not null)
         {
             return _spec.ToJson() == spec.ToJson()
@@ -61,12 +64,17 @@ internal sealed partial class DagGrain(
                 _submitting = false;
             }
         }
-        if (problems.Count > 0) return new SubmitResult { DagId = DagId, Problems = problems };
+        if (problems.Count > 0)
+        {
+            SpanFailed(span, $"refused: {problems.Count} problem(s)");
+            return new SubmitResult { DagId = DagId, Problems = problems };
+        }
         // A submission of this id may have got in while the check waited: answer as to a repeat.
         if (_spec is not null) return await SubmitAsync(spec);
 
         _spec = spec;
         _startedAt = DateTimeOffset.UtcNow;
+        Metrics.RunStarted(spec.Name);
         Discovery.RunListGrain.Announce(GrainFactory, DagId, spec, _startedAt);
         foreach (var node in spec.Nodes) _nodes[node.Id] = new NodeStatus { NodeId = node.Id, State = NodeState.Pending };
         DelayDeactivation(TimeSpan.MaxValue);
@@ -79,6 +87,7 @@ internal sealed partial class DagGrain(
         var position = DagPlanner.TopologicalPositions(spec);
         // A node whose silo dies takes what its memory edges held with it: watch for that, and fail the run.
         StartSiloWatch();
+        using var starting = StartSpan(DaggerTelemetry.Spans.Start);
         try
         {
             foreach (var group in DagPlanner.StartOrder(spec))
@@ -91,6 +100,7 @@ internal sealed partial class DagGrain(
         }
         catch (Exception e)
         {
+            SpanFailed(starting, e.Message);
             await FailAsync($"starting the DAG failed: {e.Message}");
         }
         if (_state == DagState.Cancelling) await CancelledWhileStartingAsync();
@@ -243,6 +253,8 @@ internal sealed partial class DagGrain(
         if (_spec is null) throw NotFound();
         if (!_nodes.TryGetValue(nodeId, out var node)) throw new ArgumentException($"DAG '{DagId}' has no node '{nodeId}'");
         if (_state.IsTerminal() || node.State != NodeState.Running) return;
+        using var span = StartSpan(DaggerTelemetry.Spans.Cancel, nodeId);
+        span?.SetTag(DaggerTelemetry.Tags.Mode, mode == CancelMode.Graceful ? "graceful" : "force");
         LogCancellingNode(logger, DagId, nodeId, mode);
         if (mode == CancelMode.Graceful)
         {
@@ -285,6 +297,7 @@ internal sealed partial class DagGrain(
     public async Task<string> MigrateNodeAsync(string nodeId, string? toSilo)
     {
         if (_spec is null) throw NotFound();
+        using var span = StartSpan(DaggerTelemetry.Spans.Migrate, nodeId);
         if (!_nodes.TryGetValue(nodeId, out var node)) throw new ArgumentException($"DAG '{DagId}' has no node '{nodeId}'");
         if (node.State != NodeState.Running || _state.IsTerminal())
             throw new InvalidOperationException($"node '{nodeId}' is {node.State}: only a running node of a running DAG can move");
@@ -294,6 +307,7 @@ internal sealed partial class DagGrain(
         var target = toSilo is null ? LeastLoaded(accelerators.Qualifying(device, [.. active.Where(s => !s.Equals(from))]), nodeId) : SiloMatching(active, toSilo);
         if (toSilo is not null && accelerators.Qualifying(device, [.. active]).All(s => !s.Equals(target)))
             throw new ArgumentException($"node '{nodeId}' (device '{device}') cannot run on silo {target.Endpoint}: {accelerators.Of(target)?.Describe() ?? "its accelerator is not known"}");
+        span?.SetTag(DaggerTelemetry.Tags.TargetSilo, target.ToString());
         var arrived = new TaskCompletionSource<SiloAddress>(TaskCreationOptions.RunContinuationsAsynchronously);
         _moving[nodeId] = arrived;
         var now = await Node(nodeId).MigrateAsync(target);
@@ -312,6 +326,7 @@ internal sealed partial class DagGrain(
         {
             // Orleans could not carry it over (its silo stopped mid-move, say): it is gone, with what it held.
             _moving.Remove(nodeId);
+            SpanFailed(span, $"node '{nodeId}' did not arrive at {target}");
             await FailAsync($"node '{nodeId}' (operator '{_spec.Nodes.First(n => n.Id == nodeId).Op}') was lost moving to {target}: it did not start there within {_options.MaxWait.TotalSeconds:0} s");
             throw new InvalidOperationException($"node '{nodeId}' did not arrive at {target}");
         }
@@ -368,6 +383,7 @@ internal sealed partial class DagGrain(
         StopBalancing();
         _state = state;
         _endedAt = DateTimeOffset.UtcNow;
+        CountRunEnded(state);
         DelayDeactivation(_options.ResultRetention);
         // Kept for its status and results for ResultRetention: let go of what only running it needed (made again if asked).
         _plans = null;

@@ -248,7 +248,7 @@ internal sealed partial class NodeGrain(
         finally
         {
             if (_forced.IsCancellationRequested) _core?.Output.Discard();
-            _timeline?.End();
+            CloseTimeline();
         }
     }
 
@@ -392,7 +392,7 @@ internal sealed partial class NodeGrain(
         batch.AddHolders(live - 1);
         foreach (var writer in _outputs)
         {
-            if (!writer.Closed) await StalledBy(writer.SendAsync(batch));
+            if (!writer.Closed) await StalledBy(writer.SendAsync(batch), writer);
         }
     }
 

@@ -40,7 +40,9 @@ start_silos() {
         echo "starting silo-$i (silo port $silo, gateway port $gateway)" >&2
         # Appended, not truncated: a restart keeps the log of the run before it.
         echo "---- $(date -u +%FT%TZ) start" >>"$STATE/logs/silo-$i.log"
+        # Each silo serves the Orleans Dashboard on its own port: 8080 + i (DAGGER_DASHBOARD_PORT for the first).
         nohup dotnet "$dll" --profile local "--Dagger:Silo:SiloPort=$silo" "--Dagger:Silo:GatewayPort=$gateway" \
+            "--Dagger:Dashboard:Port=$((${DAGGER_DASHBOARD_PORT:-8080} + i))" \
             >>"$STATE/logs/silo-$i.log" 2>&1 </dev/null &
         echo "$!" >"$STATE/pids/silo-$i.pid"
     done

@@ -53,6 +53,23 @@ internal sealed class NodeInbox
         }
     }
 
+    /// <summary>Batches held for the reader, over every port (the inbox-depth gauge reads it when metrics are collected).</summary>
+    public int Depth
+    {
+        get
+        {
+            var held = 0;
+            lock (_gate)
+            {
+                foreach (var p in _ports)
+                {
+                    foreach (var slot in p.Slots) if (slot is not null) held++;
+                }
+            }
+            return held;
+        }
+    }
+
     public bool IsPortFinal(int port)
     {
         lock (_gate) return _ports[port].Ended;

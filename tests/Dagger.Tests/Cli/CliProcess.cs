@@ -47,7 +47,7 @@ public sealed class CliProcess : IDisposable
 
     private sealed record Waiter(Func<string, bool> Match, int From, TaskCompletionSource<int> Found);
 
-    private CliProcess(string dll, string workingDirectory, IReadOnlyList<string> args)
+    private CliProcess(string dll, string workingDirectory, IReadOnlyList<string> args, IDictionary<string, string?>? environment = null)
     {
         _args = args;
         var start = new ProcessStartInfo(DotnetHost)
@@ -64,6 +64,12 @@ public sealed class CliProcess : IDisposable
         foreach (var arg in args) start.ArgumentList.Add(arg);
         // The product's defaults, whatever the environment of the test run says.
         start.Environment.Remove("DAGGER_LOG_LEVEL");
+        // A variable given null is removed: the process runs as if it had never been set.
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        }
         _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {DotnetHost} {dll}");
         _process.StandardInput.Close();
         _stdout = _process.StandardOutput.ReadToEndAsync();
@@ -80,6 +86,10 @@ public sealed class CliProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     public static CliProcess Start(string dll, string workingDirectory, params string[] args) => new(dll, workingDirectory, args);
+
+    /// <summary>Starts with <paramref name="environment"/> over this process' environment (a null value removes a variable).</summary>
+    public static CliProcess Start(string dll, string workingDirectory, IReadOnlyList<string> args, IDictionary<string, string?>? environment) =>
+        new(dll, workingDirectory, args, environment);
 
     /// <summary>Waits for a stderr line, at index <paramref name="from"/> or later, that <paramref name="match"/> accepts; returns its index.</summary>
     public async Task<int> WaitForStderrLineAsync(Func<string, bool> match, TimeSpan timeout, int from = 0)
