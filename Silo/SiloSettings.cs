@@ -17,6 +17,12 @@ internal sealed class SiloSettings
     public List<string> OperatorAssemblies { get; set; } = [];
 
     /// <summary>
+    /// How long start-up may take, joining the cluster included. Orleans would try to join for 5 minutes; a silo that
+    /// cannot reach the others (down, another cluster, a certificate they refuse) says so sooner, in one line.
+    /// </summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
     /// How often a stream pulling agent starts reading its queue when it has stopped. Our providers' reads wait for the
     /// next message (their ReadWait, 100 ms), so an agent stops only for that long when nothing comes, or while a new
     /// stream registers; the period then is how soon it reads again. Idle CPU hardly depends on it (measured, one NATS or
@@ -36,6 +42,9 @@ internal sealed class SiloSettings
     /// <summary>The <c>Dagger:State</c> section: memory (default) or azure run-state storage.</summary>
     public StateSettings State { get; private set; } = new();
 
+    /// <summary>The <c>Dagger:Tls</c> section: mutual TLS between silos and with clients (absent: plain TCP).</summary>
+    public TlsSettings Tls { get; private set; } = new();
+
     public static SiloSettings Bind(IConfiguration configuration, string profile)
     {
         var settings = new SiloSettings();
@@ -49,9 +58,11 @@ internal sealed class SiloSettings
         if (settings.GatewayPort is <= 0 or > 65535) throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:GatewayPort {settings.GatewayPort} is not a TCP port");
         if (!Placement.Accelerators.Settings.Contains(settings.Accelerator))
             throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:Accelerator '{settings.Accelerator}' is not one of {string.Join(", ", Placement.Accelerators.Settings)}");
+        if (settings.StartTimeout <= TimeSpan.Zero) throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:StartTimeout must be positive (got {settings.StartTimeout})");
         if (settings.Window <= 0) throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:Window must be positive (got {settings.Window})");
         settings.Clustering = ClusteringSettings.Bind(configuration, profile);
         settings.State = StateSettings.Bind(configuration, profile);
+        settings.Tls = TlsSettings.Bind(configuration, profile);
         if (settings.Clustering.Provider != ClusteringSettings.LocalhostProvider && settings.PrimarySiloPort is not null)
             throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:PrimarySiloPort applies to localhost clustering only (Dagger:Clustering:Provider is '{settings.Clustering.Provider}')");
         return settings;
