@@ -17,10 +17,11 @@ internal sealed class SiloSettings
     public List<string> OperatorAssemblies { get; set; } = [];
 
     /// <summary>
-    /// How long start-up may take, joining the cluster included. Orleans would try to join for 5 minutes; a silo that
+    /// How long start-up may take, joining the cluster included (a silo restarted after a crash waits until the cluster has
+    /// declared its former self dead: ~1 minute here). Orleans would try to join for 5 minutes; a silo that
     /// cannot reach the others (down, another cluster, a certificate they refuse) says so sooner, in one line.
     /// </summary>
-    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
     /// <summary>
     /// How often a stream pulling agent starts reading its queue when it has stopped. Our providers' reads wait for the
