@@ -107,22 +107,49 @@ public sealed partial class DaggerClient : IAsyncDisposable
             if (cluster.TlsCredentials is { } tls) client.UseDaggerTls(tls);
         });
         var host = builder.Build();
-        // Orleans retries gateways for minutes; a user at a prompt should hear back sooner.
+        // Orleans retries gateways for minutes; a user at a prompt should hear back sooner. A gateway that does not
+        // answer, or answers by closing the connection, ends the wait after ConnectTimeout; one that answers but is slow
+        // to let the client in (a loaded machine) gets up to SlowGatewayTimeout.
         using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        connect.CancelAfter(ConnectTimeout);
+        connect.CancelAfter(SlowGatewayTimeout);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var start = host.StartAsync(connect.Token);
+        var giveUp = GiveUpWhenNothingAnswersAsync(start, failures, connect, gatewaysFromTable: membershipTable is not null);
         try
         {
-            await host.StartAsync(connect.Token);
+            await start;
         }
         catch (Exception e) when (!cancellation.IsCancellationRequested)
         {
+            await giveUp;
             host.Dispose();
             // Orleans gives up with "a task was canceled"; the connection log knows what actually went wrong.
             var cause = failures.Summary ?? FirstLine(e.Message);
-            var waited = connect.IsCancellationRequested ? $" within {ConnectTimeout.TotalSeconds:0.#} s" : "";
-            throw new ClusterUnreachableException($"cannot connect to cluster '{cluster.ClusterId}' at {cluster.Describe}{waited}: {cause}{ClosedConnectionHint(cluster, cause)}", e);
+            var waited = connect.IsCancellationRequested ? $" within {clock.Elapsed.TotalSeconds:0.#} s" : "";
+            var hint = failures.Summary is null ? "" : ClosedConnectionHint(cluster, cause);
+            throw new ClusterUnreachableException($"cannot connect to cluster '{cluster.ClusterId}' at {cluster.Describe}{waited}: {cause}{hint}", e);
         }
+        await giveUp;
         return new DaggerClient(host, host.Services.GetRequiredService<IClusterClient>(), OperatorCatalog.FromLoadedAssemblies(), [], remote: true);
+    }
+
+    /// <summary>
+    /// After <see cref="ConnectTimeout"/>, cancels the start unless a connection to some gateway is open (and being let
+    /// in slowly) — or, when the gateways come from the membership table, nothing has failed yet (the table may be slow
+    /// to read on a loaded machine; a table that cannot be read fails by itself).
+    /// </summary>
+    private static async Task GiveUpWhenNothingAnswersAsync(Task start, Connections.Tls.ConnectionFailureLog failures, CancellationTokenSource connect, bool gatewaysFromTable)
+    {
+        await Task.WhenAny(start, Task.Delay(ConnectTimeout, CancellationToken.None));
+        while (!start.IsCompleted && !connect.IsCancellationRequested)
+        {
+            if (!failures.AnyConnectionOpen && (!gatewaysFromTable || failures.Summary is not null))
+            {
+                connect.Cancel();
+                return;
+            }
+            await Task.WhenAny(start, Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None));
+        }
     }
 
     /// <summary>
@@ -138,8 +165,14 @@ public sealed partial class DaggerClient : IAsyncDisposable
             : " (the gateway closed the connection: a wrong cluster id?)";
     }
 
-    /// <summary>How long <see cref="ConnectAsync"/> tries to reach a gateway: short enough that a command against a cluster that is down answers within 5 s.</summary>
-    public static TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(3.5);
+    /// <summary>
+    /// How long <see cref="ConnectAsync"/> waits for a gateway that does not answer (or closes the connection): short
+    /// enough that a command against a cluster that is down answers within 5 s.
+    /// </summary>
+    public static TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long <see cref="ConnectAsync"/> waits for a gateway that has answered but not yet let the client in (a loaded machine).</summary>
+    public static TimeSpan SlowGatewayTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 

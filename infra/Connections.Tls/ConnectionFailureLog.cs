@@ -6,7 +6,8 @@ namespace Dagger.Orleans.Connections.Tls;
 /// The causes of failed connections of one client or silo, gathered from Orleans' own connection logs (which it logs
 /// and retries rather than throws) and from our certificate check. When start-up gives up it throws only
 /// "a task was canceled"; this is where the one-line error finds what actually went wrong: "connection refused",
-/// "unexpected cluster id", a certificate the other end refused.
+/// "unexpected cluster id", a certificate the other end refused. It also tells a client whether a gateway has a
+/// connection open (slow to let it in) or none does (down, or turning it away).
 /// </summary>
 public sealed class ConnectionFailureLog
 {
@@ -16,6 +17,7 @@ public sealed class ConnectionFailureLog
 
     private readonly object _lock = new();
     private readonly List<(int Rank, string Cause)> _causes = [];
+    private readonly Dictionary<string, bool> _endpointOpen = [];
 
     /// <summary>
     /// The distinct causes seen so far, most telling first, at most three, in one line; null when none. A refused
@@ -32,6 +34,24 @@ public sealed class ConnectionFailureLog
         }
     }
 
+    /// <summary>
+    /// True while a connection to some endpoint is open: the last thing heard of that endpoint is that a connection to
+    /// it was made, not that one failed or was closed. A client waiting on such a gateway is being let in slowly, not
+    /// turned away.
+    /// </summary>
+    public bool AnyConnectionOpen
+    {
+        get
+        {
+            lock (_lock) return _endpointOpen.ContainsValue(true);
+        }
+    }
+
+    internal void RecordEndpoint(string endpoint, bool open)
+    {
+        lock (_lock) _endpointOpen[endpoint] = open;
+    }
+
     internal void Record(string category, string cause)
     {
         var rank = category.StartsWith(TlsCategory, StringComparison.Ordinal) ? 0
@@ -44,8 +64,8 @@ public sealed class ConnectionFailureLog
     }
 }
 
-/// <summary>Feeds <see cref="ConnectionFailureLog"/> from Orleans' connection warnings, whatever the console shows.</summary>
-internal sealed class ConnectionFailureLoggerProvider(ConnectionFailureLog log) : ILoggerProvider
+/// <summary>Feeds <see cref="ConnectionFailureLog"/> from Orleans' connection logs (warnings, and "connected"), whatever the console shows.</summary>
+internal sealed partial class ConnectionFailureLoggerProvider(ConnectionFailureLog log) : ILoggerProvider
 {
     public ILogger CreateLogger(string categoryName) =>
         categoryName.StartsWith(ConnectionFailureLog.TlsCategory, StringComparison.Ordinal)
@@ -59,21 +79,41 @@ internal sealed class ConnectionFailureLoggerProvider(ConnectionFailureLog log) 
 
     private static readonly ILogger NullLogger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
-    private sealed class Recorder(string category, ConnectionFailureLog log) : ILogger
+    private sealed partial class Recorder(string category, ConnectionFailureLog log) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
+            if (logLevel == LogLevel.Information)
+            {
+                // Orleans' ConnectionManager: "Connected to endpoint S127.0.0.1:30000:0" once a socket is open.
+                var message = formatter(state, exception);
+                if (exception is null && message.StartsWith("Connected to endpoint", StringComparison.Ordinal) && Endpoint(message) is { } opened)
+                    log.RecordEndpoint(opened, open: true);
+                return;
+            }
             if (exception is null || !IsEnabled(logLevel)) return;
+            // "Connection attempt to endpoint S127.0.0.1:30000:0 failed", "Connection [… Remote: 127.0.0.1:30000 …] terminated".
+            if (Endpoint(formatter(state, exception)) is { } failed) log.RecordEndpoint(failed, open: false);
             var inner = exception;
             while (inner.InnerException is not null) inner = inner.InnerException;
             // A handshake or read cut short because this host gave up or shut down says nothing about the other end.
             if (inner is OperationCanceledException) return;
             log.Record(category, Cause(inner));
         }
+
+        /// <summary>The endpoint a connection log names, as address:port ("endpoint S127.0.0.1:30000:0", "Remote: 127.0.0.1:30000").</summary>
+        private static string? Endpoint(string message)
+        {
+            var match = EndpointPattern().Match(message);
+            return match.Success ? match.Groups[1].Value : null;
+        }
+
+        [System.Text.RegularExpressions.GeneratedRegex(@"(?:endpoint S|Remote: )(\[[0-9A-Fa-f:.]+\]:\d+|[0-9.]+:\d+)")]
+        private static partial System.Text.RegularExpressions.Regex EndpointPattern();
 
         /// <summary>The innermost message ("Connection refused", the TLS alert), not the wrappers that say "see inner exception".</summary>
         private string Cause(Exception innermost)

@@ -40,8 +40,9 @@ public static class TlsHostingExtensions
         var log = new ConnectionFailureLog();
         services.AddSingleton(log);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, ConnectionFailureLoggerProvider>());
-        // A rule for this provider alone beats the general ones, so a console set to None still lets it hear warnings.
-        services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(typeof(ConnectionFailureLoggerProvider).FullName, null, LogLevel.Warning, null)));
+        // A rule for this provider alone beats the general ones, so a console set to None still lets it hear (it keeps
+        // only the connection categories).
+        services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(typeof(ConnectionFailureLoggerProvider).FullName, null, LogLevel.Information, null)));
         return log;
     }
 
