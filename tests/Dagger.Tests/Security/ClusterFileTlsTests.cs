@@ -46,6 +46,37 @@ public sealed class ClusterFileTlsTests : IDisposable
     }
 
     [Fact]
+    public void A_PFX_file_with_its_password_loads_as_the_certificate()
+    {
+        using (var pem = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(_client.Certificate, _client.Key))
+        {
+            File.WriteAllBytes(Path.Combine(_directory, "tls", "client.pfx"), pem.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, "pfx-secret"));
+        }
+        var path = Write("""{ "gateways": ["127.0.0.1:30000"], "tls": { "certificate": "tls/client.pfx", "password": "pfx-secret", "caCertificate": "tls/ca.pem" } }""");
+
+        var credentials = Assert.IsType<TlsCredentials>(ClusterFile.Load(path).TlsCredentials);
+
+        Assert.True(credentials.Certificate.HasPrivateKey);
+        Assert.Equal("CN=client", credentials.Certificate.Subject);
+    }
+
+    [Fact]
+    public void A_PFX_file_with_the_wrong_password_is_refused_naming_it()
+    {
+        using (var pem = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(_client.Certificate, _client.Key))
+        {
+            File.WriteAllBytes(Path.Combine(_directory, "tls", "client.pfx"), pem.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, "pfx-secret"));
+        }
+        var path = Write("""{ "gateways": ["127.0.0.1:30000"], "tls": { "certificate": "tls/client.pfx", "password": "N0t-the-Pa55word", "caCertificate": "tls/ca.pem" } }""");
+
+        var e = Assert.Throws<ClusterFileException>(() => ClusterFile.Load(path));
+
+        Assert.Contains("tls.certificate", e.Message, StringComparison.Ordinal);
+        Assert.Contains("client.pfx", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("N0t-the-Pa55word", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_certificate_whose_key_is_missing_is_refused_naming_the_key_setting()
     {
         var path = Write("""{ "gateways": ["127.0.0.1:30000"], "tls": { "certificate": "tls/client.pem", "caCertificate": "tls/ca.pem" } }""");
