@@ -38,6 +38,13 @@ if ! { need dump1090-mutability || [ -x /usr/bin/dump1090-mutability ]; }; then
   }
 fi
 
+# openssl for infra/local/make-certs.sh (the development CA and certificates of a local TLS cluster), which a test runs.
+if ! need openssl; then
+  echo "test.sh: installing openssl (apt)" >&2
+  { apt-get update -qq && apt-get install -y -qq openssl >/dev/null; } || \
+    echo "test.sh: openssl could not be installed: apt-get install -y openssl; the make-certs test will fail until it is" >&2
+fi
+
 # FFTW (single precision) for the signal operators' FFTs: optional at run time (our own SIMD FFT is used without it),
 # installed here so the tests cover the FFTW path too.
 if [ ! -e /usr/lib/x86_64-linux-gnu/libfftw3f.so.3 ] && [ ! -e /usr/lib/aarch64-linux-gnu/libfftw3f.so.3 ]; then
@@ -83,7 +90,7 @@ fi
 
 # One test process per area: each area starts its own clusters and servers, and a process that ran one area's
 # faults (killed silos, killed brokers) must not leave anything behind for the next area's timing.
-areas=(Spec Runtime Embedded Signal Radio Placement Cluster Lifecycle Cli Streams Edges Storage Membership Durability Alloc Bench Telemetry Kubernetes Dashboard Tool)
+areas=(Spec Runtime Embedded Signal Radio Placement Cluster Lifecycle Cli Security Streams Edges Storage Membership Durability Alloc Bench Telemetry Kubernetes Dashboard Tool)
 filter_all=""
 status=0
 set +e

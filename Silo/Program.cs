@@ -4,6 +4,7 @@ using Dagger.Orleans.Streaming.Mqtt.Hosting;
 using Dagger.Orleans.Streaming.Nats.Hosting;
 using Orleans.Streams;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,6 +12,9 @@ using Microsoft.Extensions.Logging;
 // files beside this one; later profiles (NATS/MQTT transports, Azure storage, Kubernetes) add sections there.
 // Any setting can also be given on the command line, e.g. --Dagger:Silo:SiloPort=11113.
 // Settings files sit beside the binary, whatever folder the silo is started from (`dotnet run --project Silo`).
+// --verbose: the log as it happens, and stack traces, also when start-up fails (otherwise one line says why).
+var verbose = args.Contains("--verbose");
+args = args.Where(a => a != "--verbose").ToArray();
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var profile = builder.Configuration["profile"] ?? Environment.GetEnvironmentVariable("DAGGER_PROFILE") ?? "localhost";
 SiloSettings settings;
@@ -29,6 +33,7 @@ catch (Exception e) when (e is FileNotFoundException or InvalidOperationExceptio
 }
 builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 builder.UseDaggerTelemetry(settings);
+StartupLog.Install(builder.Logging, verbose);
 
 builder.UseOrleans(silo =>
 {
@@ -36,6 +41,7 @@ builder.UseOrleans(silo =>
     silo.UseDaggerKubernetes(settings);
     silo.UseDaggerDashboard(settings);
     silo.UseDaggerHealth(settings);
+    silo.UseDaggerTls(settings);
     var stateStorage = silo.UseDaggerStateStorage(settings);
     silo.AddMemoryGrainStorageAsDefault();
     // Edge transports beyond memory: each configured section adds its stream provider, named as the transport.
@@ -71,17 +77,22 @@ builder.UseOrleans(silo =>
 });
 
 using var host = builder.Build();
+var startupLog = host.Services.GetRequiredService<StartupLog>();
+using var startTimeout = new CancellationTokenSource(settings.StartTimeout);
 try
 {
-    await host.StartAsync();
+    await host.StartAsync(startTimeout.Token);
 }
 catch (Exception e)
 {
-    // A server that cannot be reached, wrong credentials, a bad provider setting: say which, and do not run half-working.
-    Console.Error.WriteLine($"dagger silo: start-up failed: {e.Message}");
-    for (var inner = e.InnerException; inner is not null; inner = inner.InnerException) Console.Error.WriteLine($"  because: {inner.Message}");
-    return 1;
+    // A server that cannot be reached, wrong credentials, a bad provider setting: say which in one line, and do not run half-working.
+    startupLog.Discard();
+    var cause = startTimeout.IsCancellationRequested ? StartupFailure.TimedOut(settings, host.Services) : StartupFailure.Describe(e);
+    Console.Error.WriteLine($"dagger silo: start-up failed: {cause}{(verbose ? "" : " (--verbose shows the log)")}");
+    if (verbose) Console.Error.WriteLine(e);
+    return StartupFailure.ExitCode(e);
 }
+startupLog.Open();
 // One line that scripts and tests wait for.
 Console.Error.WriteLine($"dagger silo ready: profile {profile}, cluster {settings.ClusterId}, silo port {settings.SiloPort}, gateway port {settings.GatewayPort}{settings.Extras()}");
 await host.WaitForShutdownAsync();

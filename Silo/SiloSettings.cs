@@ -17,6 +17,13 @@ internal sealed class SiloSettings
     public List<string> OperatorAssemblies { get; set; } = [];
 
     /// <summary>
+    /// How long start-up may take, joining the cluster included (a silo restarted after a crash waits until the cluster has
+    /// declared its former self dead: ~1 minute here). Orleans would try to join for 5 minutes; a silo that
+    /// cannot reach the others (down, another cluster, a certificate they refuse) says so sooner, in one line.
+    /// </summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>
     /// How often a stream pulling agent starts reading its queue when it has stopped. Our providers' reads wait for the
     /// next message (their ReadWait, 100 ms), so an agent stops only for that long when nothing comes, or while a new
     /// stream registers; the period then is how soon it reads again. Idle CPU hardly depends on it (measured, one NATS or
@@ -51,6 +58,9 @@ internal sealed class SiloSettings
     /// <summary>The <c>Dagger:Kubernetes</c> section: null unless the silo runs in a pod (the <c>kubernetes</c> profile).</summary>
     public KubernetesSettings? Kubernetes { get; private set; }
 
+    /// <summary>The <c>Dagger:Tls</c> section: mutual TLS between silos and with clients (absent: plain TCP).</summary>
+    public TlsSettings Tls { get; private set; } = new();
+
     public static SiloSettings Bind(IConfiguration configuration, string profile)
     {
         var settings = new SiloSettings();
@@ -71,6 +81,7 @@ internal sealed class SiloSettings
         if (settings.GatewayPort is <= 0 or > 65535) throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:GatewayPort {settings.GatewayPort} is not a TCP port");
         if (!Placement.Accelerators.Settings.Contains(settings.Accelerator))
             throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:Accelerator '{settings.Accelerator}' is not one of {string.Join(", ", Placement.Accelerators.Settings)}");
+        if (settings.StartTimeout <= TimeSpan.Zero) throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:StartTimeout must be positive (got {settings.StartTimeout})");
         if (settings.Window <= 0) throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:Window must be positive (got {settings.Window})");
         settings.Clustering = ClusteringSettings.Bind(configuration, profile);
         settings.State = StateSettings.Bind(configuration, profile);
@@ -80,6 +91,8 @@ internal sealed class SiloSettings
         settings.Health = HealthSettings.Bind(configuration, profile);
         if (settings.Kubernetes is not null && settings.Clustering.Provider == ClusteringSettings.LocalhostProvider)
             throw new InvalidOperationException($"profile '{profile}': {KubernetesSettings.Section}:Enabled needs a membership the pods share: set {ClusteringSettings.Section}:Provider to '{ClusteringSettings.AzureProvider}'");
+
+        settings.Tls = TlsSettings.Bind(configuration, profile);
         if (settings.Clustering.Provider != ClusteringSettings.LocalhostProvider && settings.PrimarySiloPort is not null)
             throw new InvalidOperationException($"profile '{profile}': Dagger:Silo:PrimarySiloPort applies to localhost clustering only (Dagger:Clustering:Provider is '{settings.Clustering.Provider}')");
         return settings;

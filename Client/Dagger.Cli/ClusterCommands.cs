@@ -120,7 +120,7 @@ internal static class ClusterCommands
     {
         try
         {
-            await using var client = await DaggerClient.ConnectAsync(ClusterFile.Load(clusterPath));
+            await using var client = await DaggerClient.ConnectAsync(ClusterFile.Load(clusterPath), logLevel: CliErrors.ClientLogLevel);
             return await action(client);
         }
         catch (ClusterFileException e)
@@ -128,9 +128,14 @@ internal static class ClusterCommands
             await Console.Error.WriteLineAsync($"dagger: {e.Message}");
             return ExitCodes.Invalid;
         }
+        catch (ClusterUnreachableException e)
+        {
+            await Console.Error.WriteLineAsync($"dagger: {e.Message}");
+            return ExitCodes.Failed;
+        }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {
-            await Console.Error.WriteLineAsync($"dagger: the cluster could not answer: {e.Message}");
+            await Console.Error.WriteLineAsync($"dagger: the cluster could not answer: {CliErrors.OneLine(e.Message)}");
             return ExitCodes.Failed;
         }
         catch (DagNotFoundException e)

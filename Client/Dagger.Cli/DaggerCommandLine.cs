@@ -21,6 +21,7 @@ internal static class DaggerCommandLine
             ListCommand.Create(),
             TimelineCommand.Create(),
             BenchCommand.Create(),
+            CliErrors.VerboseOption,
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -29,7 +30,15 @@ internal static class DaggerCommandLine
             await Console.Error.WriteLineAsync("run 'dagger --help' for usage");
             return ExitCodes.Invalid;
         }
-        // Ctrl+C is ours to handle (graceful, then forceful cancellation of the DAG).
-        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        CliErrors.Verbose = parse.GetValue(CliErrors.VerboseOption);
+        try
+        {
+            // Ctrl+C is ours to handle (graceful, then forceful cancellation of the DAG); so are errors: one line each.
+            return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            return CliErrors.Unexpected(e);
+        }
     }
 }

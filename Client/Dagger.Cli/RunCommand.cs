@@ -4,6 +4,7 @@ using System.Globalization;
 using Dagger.Orleans.Client;
 using Dagger.Orleans.Spec;
 using Dagger.Orleans.Wire;
+using Microsoft.Extensions.Logging;
 
 namespace Dagger.Orleans.Cli;
 
@@ -55,20 +56,25 @@ internal static class RunCommand
                 dag = SpecFiles.Load(specPath, catalog, SpecFiles.EmbeddedTransports);
                 if (dag is null) return ExitCodes.Invalid;
                 progress.Line("starting embedded silo");
-                client = await DaggerClient.StartEmbeddedAsync(o => o.OperatorAssemblies.AddRange(operatorAssemblies));
+                client = await DaggerClient.StartEmbeddedAsync(o => o.OperatorAssemblies.AddRange(operatorAssemblies), CliErrors.Verbose ? LogLevel.Information : LogLevel.Error);
             }
             else
             {
                 var file = ClusterFile.Load(clusterPath);
                 dag = SpecFiles.Load(specPath, catalog: null, Transports.All);
                 if (dag is null) return ExitCodes.Invalid;
-                client = await DaggerClient.ConnectAsync(file);
+                client = await DaggerClient.ConnectAsync(file, logLevel: CliErrors.ClientLogLevel);
             }
         }
         catch (ClusterFileException e)
         {
             await Console.Error.WriteLineAsync($"dagger: {e.Message}");
             return ExitCodes.Invalid;
+        }
+        catch (ClusterUnreachableException e)
+        {
+            await Console.Error.WriteLineAsync($"dagger: {e.Message}");
+            return ExitCodes.Failed;
         }
 
         await using (client)

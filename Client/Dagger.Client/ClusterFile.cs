@@ -11,6 +11,7 @@ namespace Dagger.Orleans.Client;
 /// or, for a cluster whose silos keep membership in Azure Tables (Azurite locally), the table's storage connection
 /// string instead of <c>gateways</c> (the client then reads the live gateways from the table):
 /// <code>{ "clusterId": "local", "serviceId": "dagger", "azureTables": "UseDevelopmentStorage=true" }</code>
+/// A cluster that runs mutual TLS adds <c>tls</c> (<see cref="ClusterFileTls"/>) to either form.
 /// </summary>
 public sealed record ClusterFile
 {
@@ -28,6 +29,12 @@ public sealed record ClusterFile
 
     /// <summary>A storage connection string: the cluster's membership table, where the client finds its gateways.</summary>
     [JsonPropertyName("azureTables")] public string? AzureTables { get; init; }
+
+    /// <summary>The client's certificate and the cluster's CA, for a cluster that runs mutual TLS; absent: plain TCP.</summary>
+    [JsonPropertyName("tls")] public ClusterFileTls? Tls { get; init; }
+
+    /// <summary>What <see cref="Tls"/> names, read by <see cref="Load"/>.</summary>
+    [JsonIgnore] public Connections.Tls.TlsCredentials? TlsCredentials { get; private init; }
 
     /// <summary>Where the client looks for the cluster, for messages (never the connection string: it holds the account key).</summary>
     [JsonIgnore]
@@ -54,6 +61,7 @@ public sealed record ClusterFile
             throw new ClusterFileException($"cluster file '{path}': {e.Message}");
         }
         if (file is null) throw new ClusterFileException($"cluster file '{path}': empty");
+        if (file.Tls is not null) file = file with { TlsCredentials = file.Tls.Load(path) };
         if (file.AzureTables is not null)
         {
             if (file._gateways is not null) throw new ClusterFileException($"cluster file '{path}': give either 'gateways' or 'azureTables', not both");
@@ -95,3 +103,6 @@ public sealed record ClusterFile
 }
 
 public sealed class ClusterFileException(string message) : Exception(message);
+
+/// <summary>No gateway of the cluster let the client in: down, unreachable, another cluster, or a certificate it refused.</summary>
+public sealed class ClusterUnreachableException(string message, Exception inner) : Exception(message, inner);

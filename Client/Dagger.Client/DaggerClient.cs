@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Dagger.Orleans.Clustering.AzureStorage.Hosting;
+using Dagger.Orleans.Connections.Tls.Hosting;
 using Dagger.Orleans.Hosting;
 using Dagger.Orleans.Operators;
 using Dagger.Orleans.Runtime;
@@ -83,12 +84,17 @@ public sealed partial class DaggerClient : IAsyncDisposable
     /// <summary>
     /// Joins a running cluster through its gateways. Specs are then validated by the cluster itself (it knows its
     /// operators and transports); <see cref="Catalog"/> holds the operators this process knows, for offline use.
+    /// Throws <see cref="ClusterUnreachableException"/>, one line naming the addresses and the cause, when no gateway
+    /// lets the client in within <see cref="ConnectTimeout"/>. Orleans' own connection warnings go to stderr at
+    /// <paramref name="logLevel"/> (the CLI passes <see cref="LogLevel.None"/> unless <c>--verbose</c>).
     /// </summary>
-    public static async Task<DaggerClient> ConnectAsync(ClusterFile cluster, CancellationToken cancellation = default)
+    public static async Task<DaggerClient> ConnectAsync(ClusterFile cluster, CancellationToken cancellation = default, LogLevel logLevel = LogLevel.Warning)
     {
         var membershipTable = cluster.CreateTableServiceClient();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
+        if (logLevel != LogLevel.None) builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(logLevel);
+        var failures = builder.Services.AddConnectionFailureLog();
         builder.UseOrleansClient(client =>
         {
             if (membershipTable is not null)
@@ -100,25 +106,77 @@ public sealed partial class DaggerClient : IAsyncDisposable
                 o.ClusterId = cluster.ClusterId;
                 o.ServiceId = cluster.ServiceId;
             });
+            if (cluster.TlsCredentials is { } tls) client.UseDaggerTls(tls);
         });
         var host = builder.Build();
-        // Orleans retries gateways for minutes; a user at a prompt should hear back sooner.
+        // Orleans retries gateways for minutes; a user at a prompt should hear back sooner. A gateway that does not
+        // answer, or answers by closing the connection, ends the wait after ConnectTimeout; one that answers but is slow
+        // to let the client in (a loaded machine) gets up to SlowGatewayTimeout.
         using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        connect.CancelAfter(ConnectTimeout);
+        connect.CancelAfter(SlowGatewayTimeout);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var start = host.StartAsync(connect.Token);
+        var giveUp = GiveUpWhenNothingAnswersAsync(start, failures, connect, gatewaysFromTable: membershipTable is not null);
         try
         {
-            await host.StartAsync(connect.Token);
+            await start;
         }
-        catch (Exception e)
+        catch (Exception e) when (!cancellation.IsCancellationRequested)
         {
+            await giveUp;
             host.Dispose();
-            throw new ClusterFileException($"cannot join the cluster at {cluster.Describe} (cluster '{cluster.ClusterId}'): {e.Message}");
+            // Orleans gives up with "a task was canceled"; the connection log knows what actually went wrong.
+            var cause = failures.Summary ?? FirstLine(e.Message);
+            var waited = connect.IsCancellationRequested ? $" within {clock.Elapsed.TotalSeconds:0.#} s" : "";
+            var hint = failures.Summary is null ? "" : ClosedConnectionHint(cluster, cause);
+            throw new ClusterUnreachableException($"cannot connect to cluster '{cluster.ClusterId}' at {cluster.Describe}{waited}: {cause}{hint}", e);
         }
+        await giveUp;
         return new DaggerClient(host, host.Services.GetRequiredService<IClusterClient>(), OperatorCatalog.FromLoadedAssemblies(), [], remote: true);
     }
 
-    /// <summary>How long <see cref="ConnectAsync"/> tries to reach a gateway.</summary>
-    public static TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// After <see cref="ConnectTimeout"/>, cancels the start unless a connection to some gateway is open (and being let
+    /// in slowly) — or, when the gateways come from the membership table, nothing has failed yet (the table may be slow
+    /// to read on a loaded machine; a table that cannot be read fails by itself).
+    /// </summary>
+    private static async Task GiveUpWhenNothingAnswersAsync(Task start, Connections.Tls.ConnectionFailureLog failures, CancellationTokenSource connect, bool gatewaysFromTable)
+    {
+        await Task.WhenAny(start, Task.Delay(ConnectTimeout, CancellationToken.None));
+        while (!start.IsCompleted && !connect.IsCancellationRequested)
+        {
+            if (!failures.AnyConnectionOpen && (!gatewaysFromTable || failures.Summary is not null))
+            {
+                connect.Cancel();
+                return;
+            }
+            await Task.WhenAny(start, Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None));
+        }
+    }
+
+    /// <summary>
+    /// A gateway that refuses a client's cluster id or its plain TCP often just closes the connection (which side
+    /// notices first is a race), so "connection terminated" alone can mean either: say so.
+    /// </summary>
+    private static string ClosedConnectionHint(ClusterFile cluster, string cause)
+    {
+        string[] explained = ["refused", "cluster id", "TLS", "No such host", "unreachable"];
+        if (explained.Any(c => cause.Contains(c, StringComparison.OrdinalIgnoreCase))) return "";
+        return cluster.Tls is null
+            ? " (the gateway closed the connection: a wrong cluster id, or a cluster that requires TLS — this cluster file has no 'tls')"
+            : " (the gateway closed the connection: a wrong cluster id?)";
+    }
+
+    /// <summary>
+    /// How long <see cref="ConnectAsync"/> waits for a gateway that does not answer (or closes the connection): short
+    /// enough that a command against a cluster that is down answers within 5 s.
+    /// </summary>
+    public static TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long <see cref="ConnectAsync"/> waits for a gateway that has answered but not yet let the client in (a loaded machine).</summary>
+    public static TimeSpan SlowGatewayTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 
     /// <summary>A client over an existing grain factory (a test cluster's, or a silo's own).</summary>
     public static DaggerClient ForGrainFactory(IGrainFactory grains, IOperatorCatalog catalog, IReadOnlyCollection<string> transports) =>

@@ -10,6 +10,14 @@ public static class OperatorAssemblies
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
             throw new FileNotFoundException($"operator assembly '{path}' does not exist (looked at {full})", full);
-        return Assembly.LoadFrom(full);
+        try
+        {
+            return Assembly.LoadFrom(full);
+        }
+        catch (BadImageFormatException e)
+        {
+            // The runtime's own message ("Bad IL format") names neither the setting nor what the file should be.
+            throw new BadImageFormatException($"operator assembly '{path}' is not a .NET assembly (looked at {full})", full, e);
+        }
     }
 }

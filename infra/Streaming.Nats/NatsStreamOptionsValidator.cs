@@ -9,6 +9,10 @@ internal sealed class NatsStreamOptionsValidator(NatsStreamOptions options, stri
     public void ValidateConfiguration()
     {
         if (string.IsNullOrWhiteSpace(options.Url)) Fail(nameof(options.Url), "is empty: set the NATS server address, e.g. nats://127.0.0.1:4222");
+        foreach (var url in options.Url.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!IsServerUrl(url)) Fail(nameof(options.Url), $"'{Secrets.RedactUrl(url)}' is not a NATS server URL such as nats://127.0.0.1:4222");
+        }
         if (!string.IsNullOrEmpty(options.Token) && !string.IsNullOrEmpty(options.User))
         {
             Fail(nameof(options.Token), "is set together with User: use either a token or a user and password");
@@ -45,6 +49,19 @@ internal sealed class NatsStreamOptionsValidator(NatsStreamOptions options, stri
         {
             Fail(nameof(options.MaxMessageBytes), $"is {options.MaxMessageBytes} bytes: at least {MessageFraming.MinimumMaxPayload} are needed");
         }
+    }
+
+    /// <summary>
+    /// nats://, tls://, ws:// or wss:// with a host (NATS.Net reads "host:port" as nats://host:port). A typo such as
+    /// "nats//host" would otherwise reach the resolver as a host called "nats" and fail as an unreachable server.
+    /// </summary>
+    private static bool IsServerUrl(string url)
+    {
+        var absolute = url.Contains("://", StringComparison.Ordinal) ? url : "nats://" + url;
+        return Uri.TryCreate(absolute, UriKind.Absolute, out var uri)
+            && uri.Scheme is "nats" or "tls" or "ws" or "wss"
+            && uri.Host.Length > 0
+            && (uri.Scheme is "ws" or "wss" || uri.AbsolutePath is "" or "/");
     }
 
     private void Fail(string setting, string problem) =>

@@ -31,17 +31,27 @@ start() {
     echo "$!" >"$STATE/pids/$name.pid"
 }
 
+# tls_settings: the silo settings for the TLS mode up.sh recorded: the certificates of make-certs.sh, or (insecure)
+# plain TCP, which the local profile refuses unless told so.
+tls_settings() {
+    if [[ "$(cat "$STATE/tls-mode" 2>/dev/null || echo tls)" == insecure ]]; then
+        echo "--Dagger:Tls:Required=false"
+    else
+        echo "--Dagger:Tls:Certificate=$STATE/tls/silo.pem --Dagger:Tls:Key=$STATE/tls/silo.key --Dagger:Tls:CaCertificate=$STATE/tls/ca.pem"
+    fi
+}
+
 # start_silos N SILO_DLL SILO_PORT GATEWAY_PORT: starts silos 0..N-1 with the local profile (silo i on base + i) and
 # waits for each one's ready line; on failure prints the end of its log and returns 1.
 start_silos() {
-    local count="$1" dll="$2" silo_base="$3" gateway_base="$4" i silo gateway
+    local count="$1" dll="$2" silo_base="$3" gateway_base="$4" i silo gateway tls
+    read -r -a tls <<<"$(tls_settings)"
     for ((i = 0; i < count; i++)); do
         silo=$((silo_base + i)) gateway=$((gateway_base + i))
         echo "starting silo-$i (silo port $silo, gateway port $gateway)" >&2
         # Appended, not truncated: a restart keeps the log of the run before it.
         echo "---- $(date -u +%FT%TZ) start" >>"$STATE/logs/silo-$i.log"
-        # Each silo serves the Orleans Dashboard on its own port: 8080 + i (DAGGER_DASHBOARD_PORT for the first).
-        nohup dotnet "$dll" --profile local "--Dagger:Silo:SiloPort=$silo" "--Dagger:Silo:GatewayPort=$gateway" \
+        nohup dotnet "$dll" --profile local "--Dagger:Silo:SiloPort=$silo" "--Dagger:Silo:GatewayPort=$gateway" "${tls[@]}" \
             "--Dagger:Dashboard:Port=$((${DAGGER_DASHBOARD_PORT:-8080} + i))" \
             >>"$STATE/logs/silo-$i.log" 2>&1 </dev/null &
         echo "$!" >"$STATE/pids/silo-$i.pid"

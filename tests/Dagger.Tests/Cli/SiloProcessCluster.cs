@@ -22,6 +22,17 @@ public class SiloProcessCluster : IAsyncLifetime
     /// <summary>Settings for silo <paramref name="index"/> alone (0: the primary), after <see cref="SiloSettings"/>.</summary>
     protected virtual IEnumerable<string> SiloSettingsOf(int index) => [];
 
+    /// <summary>The <c>tls</c> object of <see cref="ClusterFile"/> (null: none, plain TCP).</summary>
+    protected virtual object? ClusterFileTls => null;
+
+    public string ClusterId { get; private set; } = "";
+
+    /// <summary>The silos' gateways, as a cluster file lists them.</summary>
+    public IReadOnlyList<string> Gateways { get; private set; } = [];
+
+    /// <summary>The first silo's port, for a further silo that wants to join (<c>Dagger:Silo:PrimarySiloPort</c>).</summary>
+    public int PrimarySiloPort { get; private set; }
+
     /// <summary>Starts what the silos need before they start (a broker).</summary>
     protected virtual Task BeforeSilosAsync() => Task.CompletedTask;
 
@@ -50,13 +61,13 @@ public class SiloProcessCluster : IAsyncLifetime
         _silos.Add(CliProcess.Start(dll, siloDir, Args(1, ports[2], ports[3], ports[0])));
         await _silos[1].WaitForStderrLineAsync(l => l.StartsWith("dagger silo ready", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
 
+        ClusterId = clusterId;
+        PrimarySiloPort = ports[0];
+        Gateways = [$"127.0.0.1:{ports[1]}", $"127.0.0.1:{ports[3]}"];
         ClusterFile = Path.Combine(Path.GetTempPath(), $"dagger-{clusterId}.json");
-        await File.WriteAllTextAsync(ClusterFile, JsonSerializer.Serialize(new
-        {
-            clusterId,
-            serviceId = "dagger",
-            gateways = new[] { $"127.0.0.1:{ports[1]}", $"127.0.0.1:{ports[3]}" },
-        }));
+        await File.WriteAllTextAsync(ClusterFile, ClusterFileTls is { } tls
+            ? JsonSerializer.Serialize(new { clusterId, serviceId = "dagger", gateways = Gateways, tls })
+            : JsonSerializer.Serialize(new { clusterId, serviceId = "dagger", gateways = Gateways }));
     }
 
     /// <summary>The process id of silo <paramref name="index"/> (0: the primary).</summary>
