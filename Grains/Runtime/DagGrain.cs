@@ -41,13 +41,15 @@ internal sealed partial class DagGrain(
 
     public async Task<SubmitResult> SubmitAsync(DagSpec spec)
     {
+        var files = _options.FilePolicy();
+        spec = files?.Pin(spec, catalog) ?? spec;
         if (_spec is not null)
         {
             return _spec.ToJson() == spec.ToJson()
                 ? new SubmitResult { DagId = DagId }
                 : new SubmitResult { DagId = DagId, Problems = [$"DAG id '{DagId}' is already in use by another run"] };
         }
-        var problems = DagValidator.Validate(spec, catalog, _options.Transports);
+        var problems = DagValidator.Validate(spec, catalog, _options.Transports, _options.Limits, files);
         // Refused now, naming node and capability, rather than failing (or waiting) once nodes start.
         if (problems.Count == 0)
         {
