@@ -62,6 +62,7 @@ builder.UseOrleans(silo =>
         options.Accelerator = settings.Accelerator;
         options.StateStorage = stateStorage;
         options.OperatorAssemblies.AddRange(settings.OperatorAssemblies);
+        settings.ApplyLimits(options);
     });
 });
 

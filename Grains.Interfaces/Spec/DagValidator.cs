@@ -176,7 +176,7 @@ public static partial class DagValidator
         if (arg.Allowed is { } allowed && !allowed.Contains(value.GetString()!))
             problems.Add($"{where}: argument '{arg.Name}' of operator '{op.Name}' must be one of {string.Join(", ", allowed)}, not \"{Quote(value.GetString())}\"");
         if (arg.IsFile && files is not null && !files.Allows(value.GetString()!))
-            problems.Add($"{where}: argument '{arg.Name}' of operator '{op.Name}': {files.Refusal}");
+            problems.Add($"{where}: argument '{arg.Name}' of operator '{op.Name}': {files.Refusal(value.GetString()!)}");
     }
 
     private static (Dictionary<string, List<EdgeSpec>> Inputs, Dictionary<string, List<EdgeSpec>> Outputs) ValidateEdges(
