@@ -86,11 +86,12 @@ public sealed class DaggerOptions
     public SpecLimits Limits { get; set; } = new();
 
     /// <summary>
-    /// The most bytes one sink's result may take, as JSON (<c>Dagger:MaxResultBytes</c>, default 256 MiB): a sink whose
+    /// The most bytes one sink's result may take, as JSON (<c>Dagger:MaxResultBytes</c>, default 64 MiB): a sink whose
     /// result grows past it fails the run naming the node and the cap, rather than growing a silo's memory without
-    /// bound. A client that streams results to files (<c>dagger run --results-dir</c>) is not held to it.
+    /// bound. Results travel to the client in one grain message, and Orleans refuses a message over 100 MB by
+    /// default: a cap well under that keeps a run's results deliverable.
     /// </summary>
-    public long MaxResultBytes { get; set; } = 256L << 20;
+    public long MaxResultBytes { get; set; } = 64L << 20;
 
     /// <summary>
     /// How long a node may hold pending input without taking any of it before the run reports it as stalled

@@ -55,6 +55,7 @@ internal sealed partial class NodeGrain(
         _operator = catalog.Create(plan.Op, plan.ArgsJson);
         _operator.NodeId = plan.NodeId;
         _operator.BatchSize = plan.BatchSize;
+        if (_operator is SinkOperator capped) capped.MaxResultBytes = options.Value.MaxResultBytes;
         _operator.Device = plan.Device;
         restore?.Invoke(_operator);
         _durable = IsDurable(plan, _operator, options.Value);
@@ -551,13 +552,7 @@ internal sealed partial class NodeGrain(
         else _pump.ContinueWith(static (_, d) => ((IDisposable)d!).Dispose(), disposable, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
-    private string? SinkResult()
-    {
-        if (_operator is not SinkOperator sink) return null;
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer)) sink.WriteResult(json);
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    private string? SinkResult() => (_operator as SinkOperator)?.ResultJson();
 
     /// <summary>Tells the producers of inputs that have not ended that this node needs nothing more (Dagger's teardown).</summary>
     private Task TearDownInputsAsync()
