@@ -105,6 +105,7 @@ internal sealed partial class DagGrain(
     {
         _siloWatch = this.RegisterGrainTimer(CheckNodeSilosAsync, new GrainTimerCreationOptions(_options.SiloWatchPeriod, _options.SiloWatchPeriod) { Interleave = true });
         StartBalancing();
+        StartStallWatch();
     }
 
     private async Task StartNode(NodePlan plan, int position, int count)
@@ -398,6 +399,7 @@ internal sealed partial class DagGrain(
         EndedAt = _endedAt,
         Silo = RuntimeIdentity,
         Cancellation = _state == DagState.Cancelled ? _cancellation : null,
+        Stall = _state.IsTerminal() ? null : _stall,
     };
 
     /// <summary>A node's status with its device and the accelerator of the silo it was placed on.</summary>
