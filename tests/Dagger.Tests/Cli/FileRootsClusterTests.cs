@@ -1,5 +1,3 @@
-using Dagger.Orleans.Tests.Membership;
-using Dagger.Orleans.Tests.Servers;
 using Xunit;
 
 namespace Dagger.Orleans.Tests.Cli;
@@ -66,80 +64,5 @@ public sealed class FileRootsClusterTests(CliFixture cli, FileRootsSiloCluster c
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(4, run.Document().GetProperty("results").GetProperty("out").GetInt64());
-    }
-}
-
-/// <summary>Bad limit and file-root settings stop a silo process at start, naming the setting.</summary>
-public sealed class LimitSettingsSiloTests
-{
-    [Theory]
-    [InlineData("--Dagger:Limits:MaxNodes=0", "DaggerOptions.Limits.MaxNodes must be positive (got 0)")]
-    [InlineData("--Dagger:Limits:MaxNodez=5", "MaxNodez")]
-    [InlineData("--Dagger:Files:Roots:0=/no/such/dagger/root", "'/no/such/dagger/root' is not an existing directory")]
-    [InlineData("--Dagger:Files:Root=/tmp", "Dagger:Files:Root is not a setting")]
-    [InlineData("--Dagger:MaxResultBytes=0", "DaggerOptions.MaxResultBytes must be positive (got 0)")]
-    public async Task A_bad_setting_stops_the_silo_naming_it(string setting, string named)
-    {
-        using var silo = CliProcess.Start(AzureSiloProcesses.SiloDll, Path.GetDirectoryName(AzureSiloProcesses.SiloDll)!,
-            [setting, $"--Dagger:Silo:SiloPort={ServerProcess.FreeLoopbackPort()}", $"--Dagger:Silo:GatewayPort={ServerProcess.FreeLoopbackPort()}"]);
-        var result = await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
-
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains(named, result.Stderr);
-    }
-}
-
-/// <summary>Issue 18's reproduction: <c>collect</c> on an endless source once grew to 7 GB and died without a result document.</summary>
-[Collection(CliCollection.Name)]
-public sealed class ResultCapCommandTests(CliFixture cli)
-{
-    [Fact]
-    public async Task Collect_on_an_endless_source_fails_at_the_default_cap_with_a_result_document_naming_node_and_cap()
-    {
-        var spec = cli.WriteSpec("endless-collect.json", """
-            { "nodes": [ { "id": "src", "op": "range" }, { "id": "out", "op": "collect" } ],
-              "edges": [ { "from": "src", "to": "out" } ] }
-            """);
-
-        var result = await cli.RunAsync("run", spec);
-
-        Assert.True(result.ExitCode == 1, result.ToString());
-        var document = result.Document();
-        Assert.Equal("Failed", document.GetProperty("status").GetString());
-        Assert.Contains("node 'out': its result grew past the cap of 67108864 bytes", document.GetProperty("error").GetString());
-    }
-}
-
-/// <summary><c>dagger run --fail-on-stall</c>: the stall shows on the progress line, and the run ends Failed with it.</summary>
-[Collection(CliCollection.Name)]
-public sealed class StallCommandTests(CliFixture cli)
-{
-    [Fact]
-    public async Task Run_with_fail_on_stall_ends_a_wedged_run_as_failed_with_the_stall_message()
-    {
-        var spec = cli.WriteSpec("wedged.json", """
-            { "nodes": [ { "id": "src", "op": "range", "args": { "count": 5000 } }, { "id": "slow", "op": "sleep", "args": { "ms": 600000 } },
-                         { "id": "out", "op": "count" } ],
-              "edges": [ { "from": "src", "to": "slow" }, { "from": "slow", "to": "out" } ] }
-            """);
-
-        var result = await cli.RunAsync("run", spec, "--stall-after", "1", "--fail-on-stall");
-
-        Assert.True(result.ExitCode == 1, result.ToString());
-        var document = result.Document();
-        Assert.Equal("Failed", document.GetProperty("status").GetString());
-        Assert.StartsWith("stalled: node slow waiting for batch 1 on edge src -> slow since ", document.GetProperty("error").GetString());
-        Assert.Contains(result.StderrLines, l => l.Contains("; stalled: node slow waiting for batch 1", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public async Task Stall_after_with_a_cluster_is_refused_as_the_cluster_sets_its_own()
-    {
-        var spec = cli.WriteSpec("stall-cluster.json", """{ "nodes": [ { "id": "src", "op": "range", "args": { "count": 1 } }, { "id": "out", "op": "count" } ], "edges": [ { "from": "src", "to": "out" } ] }""");
-
-        var result = await cli.RunAsync("run", spec, "--cluster", "nowhere.json", "--stall-after", "5");
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--stall-after sets the embedded silo's stall period", result.Stderr);
     }
 }
