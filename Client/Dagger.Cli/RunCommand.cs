@@ -40,23 +40,26 @@ internal static class RunCommand
             if (r.Tokens.Count != 1 || !double.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s)) return;
             if (!(s > 0 && s <= MaxTimeoutSeconds)) r.AddError($"--stall-after must be a positive number of seconds, at most {MaxTimeoutSeconds} (got {r.Tokens[0].Value})");
         });
-        var command = new Command("run", "validate and run a DAG to completion; the result document goes to stdout") { spec, cluster, timeout, grace, operators, timeline, failOnStall, stallAfter };
+        var resultsDir = new Option<string?>("--results-dir") { Description = "write each sink's result to DIR/NODE.json (collect as it arrives) instead of into the result document, which then names the file; no result cap" };
+        var command = new Command("run", "validate and run a DAG to completion; the result document goes to stdout") { spec, cluster, timeout, grace, operators, timeline, failOnStall, stallAfter, resultsDir };
         command.Validators.Add(r =>
         {
             if (r.GetValue(cluster) is not null && r.GetValue(stallAfter) is not null)
                 r.AddError("--stall-after sets the embedded silo's stall period; a cluster's silos have their own (Dagger:StallAfter)");
+            if (r.GetValue(cluster) is not null && r.GetValue(resultsDir) is not null)
+                r.AddError("--results-dir writes results where the embedded silo runs; a cluster's sinks run on its silos (use a sink that reduces, or raise their Dagger:MaxResultBytes)");
         });
         command.SetAction((parse, _) => RunAsync(parse.GetValue(spec)!, parse.GetValue(cluster), parse.GetValue(timeout),
             GraceOption.ToTimeSpan(parse.GetValue(grace)), parse.GetValue(operators) ?? [], parse.GetValue(timeline),
-            new StallHandling(parse.GetValue(failOnStall), parse.GetValue(stallAfter) is { } s ? TimeSpan.FromSeconds(s) : null)));
+            new EmbeddedSettings(parse.GetValue(failOnStall), parse.GetValue(stallAfter) is { } s ? TimeSpan.FromSeconds(s) : null, parse.GetValue(resultsDir))));
         return command;
     }
 
-    /// <summary><c>--fail-on-stall</c> and <c>--stall-after</c>.</summary>
-    private sealed record StallHandling(bool FailOnStall, TimeSpan? StallAfter);
+    /// <summary><c>--fail-on-stall</c>, and the embedded silo's <c>--stall-after</c> and <c>--results-dir</c>.</summary>
+    private sealed record EmbeddedSettings(bool FailOnStall, TimeSpan? StallAfter, string? ResultsDirectory);
 
     private static async Task<int> RunAsync(string specPath, string? clusterPath, double? timeoutSeconds, TimeSpan? grace, string[] operatorAssemblies, string? timelinePath,
-        StallHandling stalls)
+        EmbeddedSettings embedded)
     {
         var clock = Stopwatch.StartNew();
         var progress = ProgressReporter.Create();
@@ -71,11 +74,24 @@ internal static class RunCommand
                 if (catalog is null) return ExitCodes.Invalid;
                 dag = SpecFiles.Load(specPath, catalog, SpecFiles.EmbeddedTransports);
                 if (dag is null) return ExitCodes.Invalid;
+                if (embedded.ResultsDirectory is { } results)
+                {
+                    try
+                    {
+                        Directory.CreateDirectory(results);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+                    {
+                        await Console.Error.WriteLineAsync($"dagger: --results-dir '{results}': {e.Message}");
+                        return ExitCodes.Invalid;
+                    }
+                }
                 progress.Line("starting embedded silo");
                 client = await DaggerClient.StartEmbeddedAsync(o =>
                 {
                     o.OperatorAssemblies.AddRange(operatorAssemblies);
-                    if (stalls.StallAfter is { } stallAfter) o.StallAfter = stallAfter;
+                    if (embedded.StallAfter is { } stallAfter) o.StallAfter = stallAfter;
+                    if (embedded.ResultsDirectory is { } directory) o.ResultsDirectory = Path.GetFullPath(directory);
                 });
             }
             else
@@ -118,7 +134,7 @@ internal static class RunCommand
             });
 
             run.Progress += progress.Update;
-            if (stalls.FailOnStall) run.Progress += FailOnStall(run, progress);
+            if (embedded.FailOnStall) run.Progress += FailOnStall(run, progress);
             DagStatus final;
             try
             {

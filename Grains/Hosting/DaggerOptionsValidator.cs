@@ -17,6 +17,8 @@ internal sealed class DaggerOptionsValidator : IValidateOptions<DaggerOptions>
         if (options.Window <= 0) problems.Add($"DaggerOptions.Window must be positive (got {options.Window})");
         if (options.WindowBytes <= 0) problems.Add($"DaggerOptions.WindowBytes must be positive (got {options.WindowBytes})");
         if (options.MaxResultBytes <= 0) problems.Add($"DaggerOptions.MaxResultBytes must be positive (got {options.MaxResultBytes})");
+        if (options.ResultsDirectory is { } results && !Directory.Exists(results))
+            problems.Add($"DaggerOptions.ResultsDirectory '{results}' is not an existing directory");
         if (options.StallAfter < TimeSpan.Zero) problems.Add($"DaggerOptions.StallAfter must be zero (off) or positive (got {options.StallAfter})");
         if (!options.Files.Unrestricted)
         {

@@ -126,11 +126,47 @@ public abstract class LockstepOperator : DaggerOperator
 public abstract class SinkOperator : DaggerOperator
 {
     private long _chargedBytes;
+    private ResultFile? _resultFile;
+    private string? _resultFileEntry;
 
     internal override bool IsSink => true;
 
     /// <summary>The most bytes the result may take as JSON (<c>DaggerOptions.MaxResultBytes</c>); the runtime sets it.</summary>
     public long MaxResultBytes { get; internal set; } = long.MaxValue;
+
+    /// <summary>
+    /// Where the result goes as a file (<c>DaggerOptions.ResultsDirectory</c>, set by the runtime) instead of into the
+    /// run's status; null: into the status, held to <see cref="MaxResultBytes"/>.
+    /// </summary>
+    public string? ResultsDirectory { get; internal set; }
+
+    /// <summary>
+    /// When results go to files: the writer of this sink's result file, for a sink that writes what it receives as it
+    /// comes (<c>collect</c>) rather than keep it; opened at first use with <see cref="StartStreamedResult"/>. Null
+    /// when results go into the status.
+    /// </summary>
+    protected Utf8JsonWriter? StreamedResult
+    {
+        get
+        {
+            if (ResultsDirectory is null) return null;
+            if (_resultFile is null)
+            {
+                _resultFile = ResultFile.Create(ResultsDirectory, NodeId);
+                StartStreamedResult(_resultFile.Writer);
+            }
+            return _resultFile.Writer;
+        }
+    }
+
+    /// <summary>Writes what goes before the first streamed element (collect: the array's '[').</summary>
+    protected virtual void StartStreamedResult(Utf8JsonWriter writer) { }
+
+    /// <summary>Writes what closes a streamed result (collect: the array's ']').</summary>
+    protected virtual void EndStreamedResult(Utf8JsonWriter writer) { }
+
+    /// <summary>Hands a streamed result's pending bytes to its file: call after each batch, so they are not held in memory.</summary>
+    protected void FlushStreamedResult() => _resultFile?.Flush();
 
     public abstract void Consume(Batch input);
 
@@ -153,8 +189,20 @@ public abstract class SinkOperator : DaggerOperator
     /// <exception cref="ResultTooLargeException">The result passes <see cref="MaxResultBytes"/>.</exception>
     public string ResultJson()
     {
+        if (ResultsDirectory is not null) return _resultFileEntry ??= CloseResultFile();
         var buffer = new CappedBufferWriter(MaxResultBytes, NodeId);
         using (var json = new Utf8JsonWriter(buffer)) WriteResult(json);
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private string CloseResultFile()
+    {
+        if (_resultFile is { } streamed) EndStreamedResult(streamed.Writer);
+        else
+        {
+            _resultFile = ResultFile.Create(ResultsDirectory!, NodeId);
+            WriteResult(_resultFile.Writer);
+        }
+        return _resultFile.Close();
     }
 }

@@ -94,6 +94,14 @@ public sealed class DaggerOptions
     public long MaxResultBytes { get; set; } = 64L << 20;
 
     /// <summary>
+    /// A directory where each sink writes its result as <c>NODE.json</c> (<c>collect</c> as its elements arrive) instead
+    /// of returning it in the run's status, which then holds <c>{"file", "bytes"}</c>; not held to
+    /// <see cref="MaxResultBytes"/>. Null (the default): results travel in the status. Set by <c>dagger run
+    /// --results-dir</c> for its embedded silo, where the files land on the user's own disk.
+    /// </summary>
+    public string? ResultsDirectory { get; set; }
+
+    /// <summary>
     /// How long a node may hold pending input without taking any of it before the run reports it as stalled
     /// (<c>Dagger:StallAfter</c>, default 60 s); zero turns stall detection off.
     /// </summary>

@@ -55,7 +55,7 @@ internal sealed partial class NodeGrain(
         _operator = catalog.Create(plan.Op, plan.ArgsJson);
         _operator.NodeId = plan.NodeId;
         _operator.BatchSize = plan.BatchSize;
-        if (_operator is SinkOperator capped) capped.MaxResultBytes = options.Value.MaxResultBytes;
+        if (_operator is SinkOperator sinkOperator) (sinkOperator.MaxResultBytes, sinkOperator.ResultsDirectory) = (options.Value.MaxResultBytes, options.Value.ResultsDirectory);
         _operator.Device = plan.Device;
         restore?.Invoke(_operator);
         _durable = IsDurable(plan, _operator, options.Value);

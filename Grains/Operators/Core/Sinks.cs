@@ -17,6 +17,12 @@ public sealed class CollectOperator : SinkOperator
 
     public override void Consume(Batch input)
     {
+        if (StreamedResult is { } file)
+        {
+            WriteElements(file, input);
+            FlushStreamedResult();
+            return;
+        }
         ChargeResult(ResultBytesOf(input));
         for (var i = 0; i < input.Count; i++)
         {
@@ -29,6 +35,30 @@ public sealed class CollectOperator : SinkOperator
                 // A complex vector is written as its floats, re, im interleaved.
                 case ElementKind.Complex: _order.Add((ElementKind.Vector, _vectors.Count)); _vectors.Add(input.ComplexVector(i).ToArray()); break;
                 case ElementKind.Record: _order.Add((ElementKind.Record, _records.Count)); _records.Add(input.Records![i].Clone()); break;
+            }
+        }
+    }
+
+    protected override void StartStreamedResult(Utf8JsonWriter writer) => writer.WriteStartArray();
+
+    protected override void EndStreamedResult(Utf8JsonWriter writer) => writer.WriteEndArray();
+
+    /// <summary>The elements of <paramref name="input"/> as <see cref="WriteResult"/> writes them, straight to a result file.</summary>
+    private static void WriteElements(Utf8JsonWriter writer, Batch input)
+    {
+        for (var i = 0; i < input.Count; i++)
+        {
+            switch (input.Kind)
+            {
+                case ElementKind.Int64: writer.WriteNumberValue(input.Int64s[i]); break;
+                case ElementKind.Float64: JsonNumbers.Write(writer, input.Float64s[i]); break;
+                case ElementKind.Float32: JsonNumbers.Write(writer, input.Float32s[i]); break;
+                case ElementKind.Vector or ElementKind.Complex:
+                    writer.WriteStartArray();
+                    foreach (var f in input.Kind == ElementKind.Vector ? input.Vector(i) : input.ComplexVector(i)) JsonNumbers.Write(writer, f);
+                    writer.WriteEndArray();
+                    break;
+                case ElementKind.Record: JsonNumbers.WriteRecord(writer, input.Records![i]); break;
             }
         }
     }

@@ -27,6 +27,34 @@ public sealed class ResultCapTests
     }
 
     [Fact]
+    public async Task With_a_results_directory_a_collect_far_past_the_cap_streams_to_its_file_and_the_status_names_it()
+    {
+        var directory = Directory.CreateTempSubdirectory("dagger-results-").FullName;
+        try
+        {
+            await using var dagger = await DaggerClient.StartEmbeddedAsync(o => (o.MaxResultBytes, o.ResultsDirectory) = (1000, directory));
+            var run = await dagger.SubmitAsync(new DagBuilder()
+                .Node("src", "range", new { count = 100_000 }).Node("out", "collect").Node("n", "count")
+                .Edge("src", "out").Edge("src", "n").Build());
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var status = await run.WaitAsync(cancellation: cts.Token);
+
+            Assert.True(status.State == DagState.Completed, status.Error);
+            var path = Path.Combine(directory, "out.json");
+            using var entry = System.Text.Json.JsonDocument.Parse(status.Results["out"]);
+            Assert.Equal(path, entry.RootElement.GetProperty("file").GetString());
+            Assert.Equal(new FileInfo(path).Length, entry.RootElement.GetProperty("bytes").GetInt64());
+            var values = System.Text.Json.JsonSerializer.Deserialize<long[]>(File.ReadAllText(path))!;
+            Assert.Equal(Enumerable.Range(0, 100_000).Select(i => (long)i), values);
+            Assert.Equal("100000", File.ReadAllText(Path.Combine(directory, "n.json")));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_result_under_the_cap_is_whole()
     {
         var status = await RunAsync(100_000, new DagBuilder()
