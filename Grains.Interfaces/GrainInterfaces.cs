@@ -31,6 +31,9 @@ public interface IDagGrain : IGrainWithStringKey
 
     [AlwaysInterleave] Task NodeFailedAsync(string nodeId, string error);
 
+    /// <summary>Ends the run as Failed with its stall (<see cref="Wire.DagStatus.Stall"/>) as the error, when it is stalled now; false when it is not.</summary>
+    [AlwaysInterleave] Task<bool> FailIfStalledAsync();
+
     /// <summary>Moves this grain (the run's record and tracker, not its nodes) to <paramref name="target"/>: a silo shutting down gracefully hands its runs over.</summary>
     [AlwaysInterleave] Task MoveToAsync(SiloAddress target);
 

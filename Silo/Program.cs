@@ -73,6 +73,7 @@ builder.UseOrleans(silo =>
         options.StateStorage = stateStorage;
         options.OperatorAssemblies.AddRange(settings.OperatorAssemblies);
         options.Shm = settings.Shm;
+        settings.ApplyLimits(options);
     });
 });
 

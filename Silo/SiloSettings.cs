@@ -40,6 +40,27 @@ internal sealed class SiloSettings
     /// <summary>The <c>Dagger:Shm</c> section (Directory, RingBytes): present, the silo carries <c>shm</c> edges between nodes of this host.</summary>
     public Runtime.ShmOptions? Shm { get; private set; }
 
+    /// <summary><c>Dagger:Files:Roots</c>: the directories specs may name files under (none by default: every file is refused).</summary>
+    public List<string> FileRoots { get; } = [];
+
+    /// <summary><c>Dagger:Limits</c> (the <c>SpecLimits</c> fields, e.g. <c>MaxNodes</c>): what a spec may be; absent, the defaults.</summary>
+    public Spec.SpecLimits Limits { get; private set; } = new();
+
+    /// <summary><c>Dagger:MaxResultBytes</c>: the most bytes one sink's result may take.</summary>
+    public long? MaxResultBytes { get; private set; }
+
+    /// <summary><c>Dagger:StallAfter</c>: how long a node may hold input without progress before the run reports it stalled.</summary>
+    public TimeSpan? StallAfter { get; private set; }
+
+    /// <summary>The security and limit settings onto the runtime's options (checked there when the silo starts).</summary>
+    public void ApplyLimits(Runtime.DaggerOptions options)
+    {
+        options.Files.Roots.AddRange(FileRoots);
+        options.Limits = Limits;
+        if (MaxResultBytes is { } maxResult) options.MaxResultBytes = maxResult;
+        if (StallAfter is { } stallAfter) options.StallAfter = stallAfter;
+    }
+
     /// <summary>The <c>Dagger:Clustering</c> section: localhost (default) or azure membership.</summary>
     public ClusteringSettings Clustering { get; private set; } = new();
 
@@ -66,6 +87,21 @@ internal sealed class SiloSettings
         var settings = new SiloSettings();
         configuration.GetSection("Dagger:Silo").Bind(settings, o => o.ErrorOnUnknownConfiguration = true);
         settings.OperatorAssemblies.AddRange(configuration.GetSection("Dagger:OperatorAssemblies").Get<string[]>() ?? []);
+        var files = configuration.GetSection("Dagger:Files");
+        foreach (var child in files.GetChildren())
+        {
+            if (child.Key != "Roots") throw new InvalidOperationException($"profile '{profile}': Dagger:Files:{child.Key} is not a setting (Dagger:Files has Roots only)");
+        }
+        settings.FileRoots.AddRange(files.GetSection("Roots").Get<string[]>() ?? []);
+        var limits = configuration.GetSection("Dagger:Limits");
+        if (limits.Exists())
+        {
+            var bound = new Spec.SpecLimits();
+            limits.Bind(bound, o => o.ErrorOnUnknownConfiguration = true);
+            settings.Limits = bound;
+        }
+        settings.MaxResultBytes = configuration.GetValue<long?>("Dagger:MaxResultBytes");
+        settings.StallAfter = configuration.GetValue<TimeSpan?>("Dagger:StallAfter");
         var nats = configuration.GetSection("Dagger:Nats");
         if (nats.Exists()) settings.Nats = nats;
         var mqtt = configuration.GetSection("Dagger:Mqtt");

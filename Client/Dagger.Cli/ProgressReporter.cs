@@ -22,7 +22,8 @@ internal abstract class ProgressReporter
     {
         var done = s.Nodes.Count(n => n.State is NodeState.Finished or NodeState.Failed or NodeState.Cancelled);
         var emitted = s.Nodes.Sum(n => n.Emitted);
-        return $"{s.State}: {done}/{s.Nodes.Count} nodes ended, {emitted:N0} elements emitted, {s.Seconds:F1} s";
+        var line = $"{s.State}: {done}/{s.Nodes.Count} nodes ended, {emitted:N0} elements emitted, {s.Seconds:F1} s";
+        return s.Stall is null ? line : $"{line}; {s.Stall}";
     }
 
     private sealed class PlainProgress : ProgressReporter

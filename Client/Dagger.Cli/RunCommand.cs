@@ -34,13 +34,33 @@ internal static class RunCommand
         {
             if (r.Tokens.Count == 1 && Timeline.TimelineFile.Problem(r.Tokens[0].Value) is { } problem) r.AddError($"--timeline: {problem}");
         });
-        var command = new Command("run", "validate and run a DAG to completion; the result document goes to stdout") { spec, cluster, timeout, grace, operators, timeline };
+        var failOnStall = new Option<bool>("--fail-on-stall") { Description = "end the run as Failed when it stalls (a node with input waiting takes none for the silo's StallAfter)" };
+        var stallAfter = new Option<double?>("--stall-after") { Description = "seconds without progress before the embedded silo calls a run stalled (default 60; with --cluster the silos' Dagger:StallAfter)" };
+        stallAfter.Validators.Add(r =>
+        {
+            if (r.Tokens.Count != 1 || !double.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s)) return;
+            if (!(s > 0 && s <= MaxTimeoutSeconds)) r.AddError($"--stall-after must be a positive number of seconds, at most {MaxTimeoutSeconds} (got {r.Tokens[0].Value})");
+        });
+        var resultsDir = new Option<string?>("--results-dir") { Description = "write each sink's result to DIR/NODE.json (collect as it arrives) instead of into the result document, which then names the file; no result cap" };
+        var command = new Command("run", "validate and run a DAG to completion; the result document goes to stdout") { spec, cluster, timeout, grace, operators, timeline, failOnStall, stallAfter, resultsDir };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(cluster) is not null && r.GetValue(stallAfter) is not null)
+                r.AddError("--stall-after sets the embedded silo's stall period; a cluster's silos have their own (Dagger:StallAfter)");
+            if (r.GetValue(cluster) is not null && r.GetValue(resultsDir) is not null)
+                r.AddError("--results-dir writes results where the embedded silo runs; a cluster's sinks run on its silos (use a sink that reduces, or raise their Dagger:MaxResultBytes)");
+        });
         command.SetAction((parse, _) => RunAsync(parse.GetValue(spec)!, parse.GetValue(cluster), parse.GetValue(timeout),
-            GraceOption.ToTimeSpan(parse.GetValue(grace)), parse.GetValue(operators) ?? [], parse.GetValue(timeline)));
+            GraceOption.ToTimeSpan(parse.GetValue(grace)), parse.GetValue(operators) ?? [], parse.GetValue(timeline),
+            new EmbeddedSettings(parse.GetValue(failOnStall), parse.GetValue(stallAfter) is { } s ? TimeSpan.FromSeconds(s) : null, parse.GetValue(resultsDir))));
         return command;
     }
 
-    private static async Task<int> RunAsync(string specPath, string? clusterPath, double? timeoutSeconds, TimeSpan? grace, string[] operatorAssemblies, string? timelinePath)
+    /// <summary><c>--fail-on-stall</c>, and the embedded silo's <c>--stall-after</c> and <c>--results-dir</c>.</summary>
+    private sealed record EmbeddedSettings(bool FailOnStall, TimeSpan? StallAfter, string? ResultsDirectory);
+
+    private static async Task<int> RunAsync(string specPath, string? clusterPath, double? timeoutSeconds, TimeSpan? grace, string[] operatorAssemblies, string? timelinePath,
+        EmbeddedSettings embedded)
     {
         var clock = Stopwatch.StartNew();
         var progress = ProgressReporter.Create();
@@ -55,8 +75,25 @@ internal static class RunCommand
                 if (catalog is null) return ExitCodes.Invalid;
                 dag = SpecFiles.Load(specPath, catalog, SpecFiles.EmbeddedTransports);
                 if (dag is null) return ExitCodes.Invalid;
+                if (embedded.ResultsDirectory is { } results)
+                {
+                    try
+                    {
+                        Directory.CreateDirectory(results);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+                    {
+                        await Console.Error.WriteLineAsync($"dagger: --results-dir '{results}': {e.Message}");
+                        return ExitCodes.Invalid;
+                    }
+                }
                 progress.Line("starting embedded silo");
-                client = await DaggerClient.StartEmbeddedAsync(o => o.OperatorAssemblies.AddRange(operatorAssemblies), CliErrors.Verbose ? LogLevel.Information : LogLevel.Error);
+                client = await DaggerClient.StartEmbeddedAsync(o =>
+                {
+                    o.OperatorAssemblies.AddRange(operatorAssemblies);
+                    if (embedded.StallAfter is { } stallAfter) o.StallAfter = stallAfter;
+                    if (embedded.ResultsDirectory is { } directory) o.ResultsDirectory = Path.GetFullPath(directory);
+                }, CliErrors.Verbose ? LogLevel.Information : LogLevel.Error);
             }
             else
             {
@@ -103,6 +140,7 @@ internal static class RunCommand
             });
 
             run.Progress += progress.Update;
+            if (embedded.FailOnStall) run.Progress += FailOnStall(run, progress);
             DagStatus final;
             try
             {
@@ -125,6 +163,36 @@ internal static class RunCommand
                 DagState.Cancelled when interrupts.Interrupted => ExitCodes.Interrupted,
                 _ => ExitCodes.Failed,
             };
+        }
+    }
+
+    /// <summary>
+    /// A progress handler that, at the first status showing a stall, asks the run to end as Failed with it (once: a
+    /// refusal, because the node moved again meanwhile, lets a later stall ask again).
+    /// </summary>
+    private static Action<DagStatus> FailOnStall(DagRun run, ProgressReporter progress)
+    {
+        var asking = 0;
+        return status =>
+        {
+            if (status.Stall is null || Interlocked.Exchange(ref asking, 1) == 1) return;
+            _ = AskAsync(status.Stall);
+        };
+
+        async Task AskAsync(string stall)
+        {
+            try
+            {
+                if (await run.FailIfStalledAsync()) progress.Line($"{stall}: failing the run (--fail-on-stall)");
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                progress.Line($"could not fail the stalled run: {e.Message}");
+            }
+            finally
+            {
+                Volatile.Write(ref asking, 0);
+            }
         }
     }
 

@@ -14,16 +14,13 @@ internal static partial class SpecFiles
     /// </summary>
     public static DagSpec? Load(string path, IOperatorCatalog? catalog, IReadOnlyCollection<string> transports)
     {
-        string json;
-        try
+        if (ReadText(path) is not { } text) return null;
+        if (text.Problem is { } tooBig)
         {
-            json = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"dagger: cannot read spec '{path}': {e.Message}");
+            Report(path, [tooBig]);
             return null;
         }
+        var json = text.Json!;
         List<string> problems;
         DagSpec spec;
         if (catalog is null)
@@ -44,10 +41,25 @@ internal static partial class SpecFiles
     /// <summary>The spec as read (its shape checked, with the problems found), or null when the file cannot be read.</summary>
     public static (DagSpec Spec, List<string> Problems)? Read(string path)
     {
+        if (ReadText(path) is not { } text) return null;
+        if (text.Problem is { } tooBig) return (new DagSpec(), [tooBig]);
+        var problems = new List<string>();
+        return (DagSpecReader.Read(text.Json!, problems), problems);
+    }
+
+    /// <summary>
+    /// The file's text, or the problem that it is bigger than a spec may be (checked on its length, before reading it:
+    /// a spec path pointing at a huge file must not take the CLI's memory); null, after saying why on stderr, when it
+    /// cannot be read.
+    /// </summary>
+    private static (string? Json, string? Problem)? ReadText(string path)
+    {
         try
         {
-            var problems = new List<string>();
-            return (DagSpecReader.Read(File.ReadAllText(path), problems), problems);
+            var length = new FileInfo(path).Length;
+            if (length > SpecLimits.Default.MaxSpecBytes)
+                return (null, $"spec: {length} bytes is more than the limit of {SpecLimits.Default.MaxSpecBytes} bytes (MaxSpecBytes)");
+            return (File.ReadAllText(path), null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -35,6 +35,9 @@ public sealed class DagRun(string id, IDagGrain grain)
     /// </summary>
     public Task CancelAsync(CancelMode mode = CancelMode.Graceful, TimeSpan? grace = null) => grain.CancelAsync(mode, grace);
 
+    /// <summary>Ends the run as Failed with its stall as the error, when it is stalled (<see cref="DagStatus.Stall"/>); false when it is not.</summary>
+    public Task<bool> FailIfStalledAsync() => grain.FailIfStalledAsync();
+
     /// <summary>
     /// Cancels one node. Graceful: it stops taking input and ends its output, so what is downstream finishes with
     /// what it received. Force: it and every node downstream of it stop now (sinks keep what they received).

@@ -61,6 +61,8 @@ public sealed partial class DaggerClient : IAsyncDisposable
                 o.GpuStandIn = true;
                 // Nodes of one process may share shm rings too (what a user tries before a cluster).
                 o.Shm = new ShmOptions();
+                // The user who runs it wrote the spec: their files are theirs to read, as with any local program.
+                o.Files.Unrestricted = true;
                 configure?.Invoke(o);
             });
         });
@@ -69,10 +71,19 @@ public sealed partial class DaggerClient : IAsyncDisposable
         {
             await host.StartAsync(cancellation);
         }
-        catch
+        catch (Exception startError)
         {
             // Stop what did start (ports, threads) before the caller hears why start-up failed.
-            await host.StopAsync(TimeSpan.FromSeconds(5));
+            try
+            {
+                await host.StopAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (Exception stopError)
+            {
+                // A silo refused before it started (bad options) will not stop either: the start-up error comes first.
+                host.Dispose();
+                throw new AggregateException(startError.Message, startError, stopError);
+            }
             host.Dispose();
             throw;
         }

@@ -40,6 +40,7 @@ public static class ResultDocument
             w.WriteEndObject();
             w.WriteEndObject();
             if (status.Cancellation is not null) w.WriteString("cancellation", status.Cancellation);
+            if (status.Stall is not null) w.WriteString("stalled", status.Stall);
             var error = errorOverride ?? status.Error;
             if (error is not null) w.WriteString("error", error);
             w.WriteEndObject();

@@ -20,9 +20,10 @@ public enum ArgKind { Number, Integer, String, Boolean }
 
 /// <summary>
 /// One operator argument. <see cref="Allowed"/>, when set, lists the only string values accepted; <see cref="DefaultJson"/>
-/// is the value an absent argument takes, as JSON (null: none, absence means something of its own).
+/// is the value an absent argument takes, as JSON (null: none, absence means something of its own). <see cref="IsFile"/>: a
+/// string argument naming a file the operator opens, which must lie under the silo's file roots.
 /// </summary>
-public sealed record ArgDescriptor(string Name, ArgKind Kind, bool Required, string Description, IReadOnlyList<string>? Allowed = null, double? Minimum = null, double? Maximum = null, string? DefaultJson = null);
+public sealed record ArgDescriptor(string Name, ArgKind Kind, bool Required, string Description, IReadOnlyList<string>? Allowed = null, double? Minimum = null, double? Maximum = null, string? DefaultJson = null, bool IsFile = false);
 
 /// <summary>The operators a silo (or the CLI, for offline validation) knows by name.</summary>
 public interface IOperatorCatalog

@@ -14,37 +14,108 @@ public static class DagSpecReader
     private static readonly string[] NodeFields = ["id", "op", "args", "device", "max_evals"];
     private static readonly string[] EdgeFields = ["from", "to", "port", "transport"];
 
-    /// <summary>Comments and trailing commas are allowed, in the whole spec and so also inside "args".</summary>
-    private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+    /// <summary>
+    /// Strict JSON (no trailing commas; duplicate keys are reported below), nested at most as deep as the limits allow.
+    /// Comments are skipped: they are how people annotate the specs they keep.
+    /// </summary>
+    private static JsonDocumentOptions StrictOptions(SpecLimits limits) =>
+        new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false, MaxDepth = limits.MaxDepth };
 
-    public static DagSpec Read(string json, List<string> problems)
+    /// <param name="limits">The limits to read under (spec size, nesting, integer ranges); null: <see cref="SpecLimits.Default"/>.</param>
+    public static DagSpec Read(string json, List<string> problems, SpecLimits? limits = null) =>
+        TryRead(json, problems, limits) ?? new DagSpec();
+
+    /// <summary>The spec, or null when the text is not one at all (too big, not JSON): then there is nothing to validate.</summary>
+    internal static DagSpec? TryRead(string json, List<string> problems, SpecLimits? limits)
     {
+        limits ??= SpecLimits.Default;
+        // Counted before parsing: a huge text is refused without building a document for it.
+        if (json.Length > limits.MaxSpecBytes || System.Text.Encoding.UTF8.GetByteCount(json) > limits.MaxSpecBytes)
+        {
+            problems.Add($"spec: {System.Text.Encoding.UTF8.GetByteCount(json)} bytes is more than the limit of {limits.MaxSpecBytes} bytes (MaxSpecBytes)");
+            return null;
+        }
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, Lenient);
+            document = JsonDocument.Parse(json, StrictOptions(limits));
         }
         catch (JsonException e)
         {
-            problems.Add($"spec: not valid JSON: {e.Message}");
-            return new DagSpec();
+            problems.Add($"spec: not valid JSON: {JsonErrorText(e, limits)}");
+            return null;
         }
         using (document)
         {
-            return ReadRoot(document.RootElement, problems);
+            if (UnreadableText(document.RootElement, "spec") is { } unreadable)
+            {
+                problems.Add(unreadable);
+                return null;
+            }
+            return ReadRoot(document.RootElement, problems, limits);
         }
     }
 
+    /// <summary>
+    /// JSON may escape half of a UTF-16 pair (<c>"\ud800"</c>), which no string can hold: reading one throws. Found
+    /// first, in every name and string value, so the rest of the reader reads only text that reads.
+    /// </summary>
+    private static string? UnreadableText(JsonElement element, string where)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    element.GetString();
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        if (UnreadableText(property.Value, $"{where}.{SpecLimits.Quote(property.Name)}") is { } problem) return problem;
+                    }
+                    break;
+                case JsonValueKind.Array:
+                    var i = 0;
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        if (UnreadableText(item, $"{where}[{i++}]") is { } problem) return problem;
+                    }
+                    break;
+            }
+            return null;
+        }
+        catch (InvalidOperationException e)
+        {
+            return $"{where}: not valid text: {e.Message}";
+        }
+    }
+
+    /// <summary>The parser's message in the user's terms: where, and what to change in the spec (not "the reader options").</summary>
+    private static string JsonErrorText(JsonException e, SpecLimits limits)
+    {
+        var at = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
+        if (e.Message.Contains("trailing comma", StringComparison.OrdinalIgnoreCase)) return $"a trailing comma{at}: JSON allows no comma before a closing ']' or '}}'";
+        if (e.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)) return $"objects and arrays nest deeper than the limit of {limits.MaxDepth} (MaxDepth){at}";
+        // The parser quotes the offending text whole ("'…' is invalid after a value"); a message quotes 64 characters at most.
+        var message = e.Message;
+        var first = message.IndexOf('\'');
+        var last = message.LastIndexOf('\'');
+        return last - first - 1 > SpecLimits.QuoteLength
+            ? message[..(first + 1)] + SpecLimits.Quote(message[(first + 1)..last]) + message[last..]
+            : message;
+    }
+
     /// <summary>Reads a spec and throws <see cref="DagSpecException"/> listing every problem when there are any.</summary>
-    public static DagSpec ReadOrThrow(string json)
+    public static DagSpec ReadOrThrow(string json, SpecLimits? limits = null)
     {
         var problems = new List<string>();
-        var spec = Read(json, problems);
+        var spec = Read(json, problems, limits);
         if (problems.Count > 0) throw new DagSpecException(problems);
         return spec;
     }
 
-    private static DagSpec ReadRoot(JsonElement root, List<string> problems)
+    private static DagSpec ReadRoot(JsonElement root, List<string> problems, SpecLimits limits)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -68,7 +139,7 @@ public static class DagSpecReader
             {
                 ReportUnknownFields(defaults, DefaultsFields, "defaults", problems);
                 if (TryGetOptional(defaults, "transport", out var t)) transport = ReadString(t, "defaults.transport", problems);
-                if (TryGetOptional(defaults, "batch", out var b)) batch = ReadInt(b, "defaults.batch", problems);
+                if (TryGetOptional(defaults, "batch", out var b)) batch = ReadBatch(b, limits, problems);
             }
         }
 
@@ -86,7 +157,7 @@ public static class DagSpecReader
             var i = 0;
             foreach (var element in nodesElement.EnumerateArray())
             {
-                var node = ReadNode(element, i++, problems);
+                var node = ReadNode(element, i++, problems, limits);
                 if (node is not null) nodes.Add(node);
             }
         }
@@ -103,7 +174,7 @@ public static class DagSpecReader
                 var i = 0;
                 foreach (var element in edgesElement.EnumerateArray())
                 {
-                    var edge = ReadEdge(element, i++, problems);
+                    var edge = ReadEdge(element, i++, problems, limits);
                     if (edge is not null) edges.Add(edge);
                 }
             }
@@ -112,7 +183,7 @@ public static class DagSpecReader
         return new DagSpec { Name = name, DefaultTransportName = transport, Batch = batch, Nodes = nodes, Edges = edges };
     }
 
-    private static NodeSpec? ReadNode(JsonElement element, int index, List<string> problems)
+    private static NodeSpec? ReadNode(JsonElement element, int index, List<string> problems, SpecLimits limits)
     {
         var where = $"nodes[{index}]";
         if (element.ValueKind != JsonValueKind.Object)
@@ -123,7 +194,7 @@ public static class DagSpecReader
         string? id = null;
         if (element.TryGetProperty("id", out var idElement)) id = ReadString(idElement, $"{where}.id", problems);
         else problems.Add($"{where}: missing field 'id'");
-        if (id is not null) where = $"node '{id}'";
+        if (id is not null) where = $"node '{SpecLimits.Quote(id)}'";
         ReportUnknownFields(element, NodeFields, where, problems);
 
         string? op = null;
@@ -135,8 +206,8 @@ public static class DagSpecReader
         {
             if (argsElement.ValueKind == JsonValueKind.Object)
             {
-                ReportDuplicateFields(argsElement, $"{where}: args", problems);
-                args = argsElement.GetRawText();
+                // A duplicate key anywhere in args is reported, and such args are not kept: which of the two was meant is unknown.
+                if (!ReportDuplicateFieldsDeep(argsElement, $"{where}: args", problems)) args = argsElement.GetRawText();
             }
             else if (argsElement.ValueKind != JsonValueKind.Null) problems.Add($"{where}: field 'args' must be an object, not {Describe(argsElement)}");
         }
@@ -155,7 +226,7 @@ public static class DagSpecReader
         return new NodeSpec { Id = id, Op = op, ArgsJson = Canonical(args), Device = device, MaxEvals = maxEvals };
     }
 
-    private static EdgeSpec? ReadEdge(JsonElement element, int index, List<string> problems)
+    private static EdgeSpec? ReadEdge(JsonElement element, int index, List<string> problems, SpecLimits limits)
     {
         var where = $"edges[{index}]";
         if (element.ValueKind != JsonValueKind.Object)
@@ -168,11 +239,11 @@ public static class DagSpecReader
         else problems.Add($"{where}: missing field 'from'");
         if (element.TryGetProperty("to", out var t)) to = ReadString(t, $"{where}: field 'to'", problems);
         else problems.Add($"{where}: missing field 'to'");
-        if (from is not null && to is not null) where = $"edge {index} ({from} -> {to})";
+        if (from is not null && to is not null) where = $"edge {index} ({SpecLimits.Quote(from)} -> {SpecLimits.Quote(to)})";
         ReportUnknownFields(element, EdgeFields, where, problems);
 
         var port = 0;
-        if (TryGetOptional(element, "port", out var p)) port = ReadInt(p, $"{where}: field 'port'", problems) ?? 0;
+        if (TryGetOptional(element, "port", out var p)) port = ReadPort(p, $"{where}: field 'port'", limits, problems) ?? 0;
         if (TryGetOptional(element, "transport", out var tr)) transport = ReadString(tr, $"{where}: field 'transport'", problems);
 
         if (from is null || to is null) return null;
@@ -189,19 +260,41 @@ public static class DagSpecReader
         foreach (var property in element.EnumerateObject())
         {
             if (Array.IndexOf(known, property.Name) < 0)
-                problems.Add($"{where}: unknown field '{property.Name}' (known fields: {string.Join(", ", known)})");
+                problems.Add($"{where}: unknown field '{SpecLimits.Quote(property.Name)}' (known fields: {string.Join(", ", known)})");
         }
     }
 
     /// <summary>JSON readers keep the last of two equal keys; a spec that says a thing twice is more likely a mistake than a wish.</summary>
-    private static void ReportDuplicateFields(JsonElement element, string where, List<string> problems)
+    private static bool ReportDuplicateFields(JsonElement element, string where, List<string> problems)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var found = false;
         foreach (var property in element.EnumerateObject())
         {
-            if (!seen.Add(property.Name))
-                problems.Add($"{where}: field '{property.Name}' appears more than once");
+            if (seen.Add(property.Name)) continue;
+            problems.Add($"{where}: field '{SpecLimits.Quote(property.Name)}' appears more than once");
+            found = true;
         }
+        return found;
+    }
+
+    /// <summary>Duplicate keys in <paramref name="element"/> and in every object inside it; true when there is any.</summary>
+    private static bool ReportDuplicateFieldsDeep(JsonElement element, string where, List<string> problems)
+    {
+        var found = false;
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                found = ReportDuplicateFields(element, where, problems);
+                foreach (var property in element.EnumerateObject())
+                    found |= ReportDuplicateFieldsDeep(property.Value, $"{where}.{SpecLimits.Quote(property.Name)}", problems);
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray()) found |= ReportDuplicateFieldsDeep(item, $"{where}[{i++}]", problems);
+                break;
+        }
+        return found;
     }
 
     private static string? ReadString(JsonElement element, string where, List<string> problems)
@@ -211,17 +304,30 @@ public static class DagSpecReader
         return null;
     }
 
-    private static int? ReadInt(JsonElement element, string where, List<string> problems)
+    /// <summary><c>defaults.batch</c>: an integer; one past 32 bits is named as over the limit, not as "not an integer".</summary>
+    private static int? ReadBatch(JsonElement element, SpecLimits limits, List<string> problems)
     {
         if (JsonIntegers.TryGetInt32(element, out var value)) return value;
-        problems.Add($"{where}: must be an integer, not {Describe(element)}");
+        if (JsonIntegers.TryGet(element, out var wide) && wide > 0)
+            problems.Add($"defaults.batch: {wide} elements is more than the limit of {limits.MaxBatch} (MaxBatch)");
+        else
+            problems.Add($"defaults.batch: must be an integer, not {Describe(element)}");
+        return null;
+    }
+
+    private static int? ReadPort(JsonElement element, string where, SpecLimits limits, List<string> problems)
+    {
+        if (JsonIntegers.TryGetInt32(element, out var value)) return value;
+        problems.Add(JsonIntegers.TryGet(element, out var wide)
+            ? $"{where}: port {wide} is more than a node can have (at most {limits.MaxEdgesPerNode} inputs, MaxEdgesPerNode)"
+            : $"{where}: must be an integer, not {Describe(element)}");
         return null;
     }
 
     internal static string Describe(JsonElement element) => element.ValueKind switch
     {
-        JsonValueKind.String => $"the string \"{element.GetString()}\"",
-        JsonValueKind.Number => $"the number {element.GetRawText()}",
+        JsonValueKind.String => $"the string \"{SpecLimits.Quote(element.GetString())}\"",
+        JsonValueKind.Number => $"the number {SpecLimits.Quote(element.GetRawText())}",
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => "an array",
         JsonValueKind.True or JsonValueKind.False => $"the boolean {element.GetRawText()}",
@@ -229,7 +335,7 @@ public static class DagSpecReader
     };
 
     private static string Canonical(string json) =>
-        System.Text.Json.Nodes.JsonNode.Parse(json, documentOptions: Lenient)!.ToJsonString();
+        System.Text.Json.Nodes.JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 256 })!.ToJsonString();
 }
 
 /// <summary>Thrown when a spec has problems; <see cref="Problems"/> lists every one, each naming the node, edge or field.</summary>

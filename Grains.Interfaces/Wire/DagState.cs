@@ -47,6 +47,11 @@ public sealed record DagStatus
     [Id(7)] public string? Silo { get; init; }
     /// <summary>How a cancelled run was cancelled: <c>graceful</c>, <c>forceful</c>, or <c>graceful, then forceful</c> (its grace period ran out).</summary>
     [Id(8)] public string? Cancellation { get; init; }
+    /// <summary>
+    /// While a running DAG is stalled: <c>stalled: node X waiting for batch N on edge Y since T</c> (a node with input
+    /// waiting has taken none for <c>DaggerOptions.StallAfter</c>); null otherwise.
+    /// </summary>
+    [Id(9)] public string? Stall { get; init; }
 
     public double Seconds => ((EndedAt ?? DateTimeOffset.UtcNow) - StartedAt).TotalSeconds;
 }

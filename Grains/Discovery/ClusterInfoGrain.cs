@@ -23,7 +23,7 @@ internal sealed class ClusterInfoGrain(OperatorCatalog catalog, IOptions<DaggerO
     public async Task<IReadOnlyList<string>> ValidateAsync(DagSpec spec)
     {
         // The DAG grain's checks, in its order: the spec first, then whether the cluster has silos for its devices.
-        var problems = DagValidator.Validate(spec, catalog, options.Value.Transports);
+        var problems = DagValidator.Validate(spec, catalog, options.Value.Transports, options.Value.Limits, options.Value.FilePolicy());
         if (problems.Count == 0) problems = await accelerators.CheckAsync(spec, options.Value.SiloMetadataWait);
         return problems;
     }

@@ -32,7 +32,8 @@ public static class DaggerSiloBuilderExtensions
         builder.Services.AddSingleton<NodeLoad>();
         builder.Services.AddHostedService<AcceleratorStartup>();
 
-        builder.Services.AddOptions<DaggerOptions>();
+        builder.Services.AddOptions<DaggerOptions>().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DaggerOptions>, DaggerOptionsValidator>();
         if (configure is not null) builder.Services.Configure(configure);
         if (declared.Shm is { } shm)
         {

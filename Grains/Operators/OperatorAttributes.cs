@@ -32,4 +32,10 @@ public sealed class ArgAttribute(string name) : Attribute
 
     /// <summary>For numeric arguments: the largest value accepted (NaN: no bound beyond the property's type).</summary>
     public double Maximum { get; init; } = double.NaN;
+
+    /// <summary>
+    /// For string arguments: the value is a path the operator opens. Validation refuses one outside the silo's file roots
+    /// (<c>DaggerOptions.Files</c>), and the operator is given the real path validation resolved.
+    /// </summary>
+    public bool IsFile { get; init; }
 }

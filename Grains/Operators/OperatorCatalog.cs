@@ -96,7 +96,8 @@ public sealed class OperatorCatalog : IOperatorCatalog
             var typeMax = target == typeof(int) ? int.MaxValue : target == typeof(float) ? float.MaxValue : (double?)null;
             args.Add((property, new ArgDescriptor(arg.Name, kind, arg.Required, arg.Description, arg.Allowed,
                 double.IsNaN(arg.Minimum) ? typeMin : arg.Minimum, double.IsNaN(arg.Maximum) ? typeMax : arg.Maximum,
-                DefaultJson(property.GetValue(prototype)))));
+                DefaultJson(property.GetValue(prototype)),
+                arg.IsFile && kind == ArgKind.String ? true : arg.IsFile ? throw new InvalidOperationException($"operator '{attribute.Name}': argument '{arg.Name}' is marked IsFile but is not a string") : false)));
         }
         var min = attribute.MinInputs >= 0 ? attribute.MinInputs : prototype.DefaultMinInputs;
         var max = attribute.MaxInputs >= 0 ? attribute.MaxInputs : prototype.DefaultMaxInputs;

@@ -44,13 +44,15 @@ internal sealed partial class DagGrain(
     {
         using var span = StartSpan(DaggerTelemetry.Spans.Submit);
         if (spec.Name is { } dagName) span?.SetTag(DaggerTelemetry.Tags.DagName, dagName);
+        var files = _options.FilePolicy();
+        spec = files?.Pin(spec, catalog) ?? spec;
         if (_spec is not null)
         {
             return _spec.ToJson() == spec.ToJson()
                 ? new SubmitResult { DagId = DagId }
                 : new SubmitResult { DagId = DagId, Problems = [$"DAG id '{DagId}' is already in use by another run"] };
         }
-        var problems = DagValidator.Validate(spec, catalog, _options.Transports);
+        var problems = DagValidator.Validate(spec, catalog, _options.Transports, _options.Limits, files);
         // Refused now, naming node and capability, rather than failing (or waiting) once nodes start.
         if (problems.Count == 0)
         {
@@ -126,6 +128,7 @@ internal sealed partial class DagGrain(
     {
         _siloWatch = this.RegisterGrainTimer(CheckNodeSilosAsync, new GrainTimerCreationOptions(_options.SiloWatchPeriod, _options.SiloWatchPeriod) { Interleave = true });
         StartBalancing();
+        StartStallWatch();
     }
 
     private async Task StartNode(NodePlan plan, int position, int count)
@@ -425,6 +428,7 @@ internal sealed partial class DagGrain(
         EndedAt = _endedAt,
         Silo = RuntimeIdentity,
         Cancellation = _state == DagState.Cancelled ? _cancellation : null,
+        Stall = _state.IsTerminal() ? null : _stall,
     };
 
     /// <summary>A node's status with its device and the accelerator of the silo it was placed on.</summary>

@@ -87,4 +87,52 @@ public sealed class DaggerOptions
 
     /// <summary>Paths of extra assemblies with user operators, loaded at silo start.</summary>
     public List<string> OperatorAssemblies { get; } = [];
+
+    /// <summary>How big a spec may be (<c>Dagger:Limits</c>): checked at validation, each refusal naming the limit.</summary>
+    public SpecLimits Limits { get; set; } = new();
+
+    /// <summary>
+    /// The most bytes one sink's result may take, as JSON (<c>Dagger:MaxResultBytes</c>, default 64 MiB): a sink whose
+    /// result grows past it fails the run naming the node and the cap, rather than growing a silo's memory without
+    /// bound. Results travel to the client in one grain message, and Orleans refuses a message over 100 MB by
+    /// default: a cap well under that keeps a run's results deliverable.
+    /// </summary>
+    public long MaxResultBytes { get; set; } = 64L << 20;
+
+    /// <summary>
+    /// A directory where each sink writes its result as <c>NODE.json</c> (<c>collect</c> as its elements arrive) instead
+    /// of returning it in the run's status, which then holds <c>{"file", "bytes"}</c>; not held to
+    /// <see cref="MaxResultBytes"/>. Null (the default): results travel in the status. Set by <c>dagger run
+    /// --results-dir</c> for its embedded silo, where the files land on the user's own disk.
+    /// </summary>
+    public string? ResultsDirectory { get; set; }
+
+    /// <summary>
+    /// How long a node may hold pending input without taking any of it before the run reports it as stalled
+    /// (<c>Dagger:StallAfter</c>, default 60 s); zero turns stall detection off.
+    /// </summary>
+    public TimeSpan StallAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Which files specs may read (<c>Dagger:Files</c>): by default none.</summary>
+    public FileAccessOptions Files { get; } = new();
+
+    /// <summary>The file policy validation applies; null when <see cref="FileAccessOptions.Unrestricted"/>.</summary>
+    /// <exception cref="ArgumentException">A root is not an existing directory (checked at silo start as well).</exception>
+    public FileAccessPolicy? FilePolicy() => Files.Unrestricted ? null : new FileAccessPolicy(Files.Roots);
+}
+
+/// <summary>Where the files a spec names (<c>iq_file</c>'s <c>path</c>, <c>fir</c>'s <c>taps_file</c>, …) may be.</summary>
+public sealed class FileAccessOptions
+{
+    /// <summary>
+    /// Directories under which specs may name files (<c>Dagger:Files:Roots</c>). Empty (the default): a spec naming
+    /// any file is refused at validation — a cluster silo reads with its own rights on behalf of whoever submits.
+    /// </summary>
+    public List<string> Roots { get; } = [];
+
+    /// <summary>
+    /// Specs may read whatever this process can, roots or not: the embedded silo of <c>dagger run</c>, where the user who
+    /// writes the spec is the user the silo runs as. Not for a silo that others submit to.
+    /// </summary>
+    public bool Unrestricted { get; set; }
 }

@@ -52,6 +52,7 @@ internal sealed partial class NodeGrain(
         op.NodeId = plan.NodeId;
         op.BatchSize = plan.BatchSize;
         op.Device = plan.Device;
+        if (op is SinkOperator sinkOperator) (sinkOperator.MaxResultBytes, sinkOperator.ResultsDirectory) = (options.Value.MaxResultBytes, options.Value.ResultsDirectory);
         _core = new NodeCore(op, plan.BatchSize, plan.MaxEvals, _life);
         restore?.Invoke(_core);
         _durable = IsDurable(plan, op, options.Value);
@@ -480,13 +481,7 @@ internal sealed partial class NodeGrain(
         }
     }
 
-    private string? SinkResult()
-    {
-        if (_core?.Operator is not SinkOperator sink) return null;
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer)) sink.WriteResult(json);
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    private string? SinkResult() => (_core?.Operator as SinkOperator)?.ResultJson();
 
     /// <summary>Tells the producers of inputs that have not ended that this node needs nothing more (Dagger's teardown).</summary>
     private Task TearDownInputsAsync()

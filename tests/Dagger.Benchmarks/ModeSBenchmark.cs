@@ -177,7 +177,7 @@ internal static class ModeSBenchmark
         var builder = new InProcessTestClusterBuilder(2);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureHost(host => host.Logging.SetMinimumLevel(LogLevel.Warning));
-        builder.ConfigureSilo((_, silo) => silo.AddDagger());
+        builder.ConfigureSilo((_, silo) => silo.AddDagger(o => o.Files.Unrestricted = true));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         var client = DaggerClient.ForGrainFactory(cluster.Client, OperatorCatalog.FromLoadedAssemblies(), [Transports.Memory]);

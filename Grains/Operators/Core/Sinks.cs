@@ -17,6 +17,13 @@ public sealed class CollectOperator : SinkOperator
 
     public override void Consume(Batch input)
     {
+        if (StreamedResult is { } file)
+        {
+            WriteElements(file, input);
+            FlushStreamedResult();
+            return;
+        }
+        ChargeResult(ResultBytesOf(input));
         for (var i = 0; i < input.Count; i++)
         {
             switch (input.Kind)
@@ -30,6 +37,51 @@ public sealed class CollectOperator : SinkOperator
                 case ElementKind.Record: _order.Add((ElementKind.Record, _records.Count)); _records.Add(input.Records![i].Clone()); break;
             }
         }
+    }
+
+    protected override void StartStreamedResult(Utf8JsonWriter writer) => writer.WriteStartArray();
+
+    protected override void EndStreamedResult(Utf8JsonWriter writer) => writer.WriteEndArray();
+
+    /// <summary>The elements of <paramref name="input"/> as <see cref="WriteResult"/> writes them, straight to a result file.</summary>
+    private static void WriteElements(Utf8JsonWriter writer, Batch input)
+    {
+        for (var i = 0; i < input.Count; i++)
+        {
+            switch (input.Kind)
+            {
+                case ElementKind.Int64: writer.WriteNumberValue(input.Int64s[i]); break;
+                case ElementKind.Float64: JsonNumbers.Write(writer, input.Float64s[i]); break;
+                case ElementKind.Float32: JsonNumbers.Write(writer, input.Float32s[i]); break;
+                case ElementKind.Vector or ElementKind.Complex:
+                    writer.WriteStartArray();
+                    foreach (var f in input.Kind == ElementKind.Vector ? input.Vector(i) : input.ComplexVector(i)) JsonNumbers.Write(writer, f);
+                    writer.WriteEndArray();
+                    break;
+                case ElementKind.Record: JsonNumbers.WriteRecord(writer, input.Records![i]); break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// At least what <paramref name="input"/> adds to the result as JSON, so the cap holds before the elements are kept:
+    /// the longest an element can be written (an int64 is at most 20 characters, a double 24, a float 15) and a comma.
+    /// </summary>
+    private static long ResultBytesOf(Batch input) => input.Kind switch
+    {
+        ElementKind.Int64 => 21L * input.Count,
+        ElementKind.Float64 or ElementKind.Float32 => 25L * input.Count,
+        ElementKind.Vector or ElementKind.Complex => 3L * input.Count + 16L * input.Float32s.Length,
+        ElementKind.Record => RecordBytes(input.RecordSpan),
+        _ => 25L * input.Count,
+    };
+
+    private static long RecordBytes(ReadOnlySpan<Record> records)
+    {
+        // {"key":…,"value":…,"label":"…"}: 31 characters of frame, a key, a value, and a label escaped at worst 6 to 1.
+        long bytes = 0;
+        foreach (var r in records) bytes += 31 + 20 + 24 + 6L * (r.Label?.Length ?? 0);
+        return bytes;
     }
 
     public override void WriteResult(Utf8JsonWriter writer)

@@ -20,6 +20,8 @@ public sealed class FramesOperator : SinkOperator
     {
         if (input.Kind != ElementKind.Record)
             throw new InvalidOperationException($"frames (node '{NodeId}') takes the records modes_detect emits, not {input.Kind} elements");
+        // Each frame kept is one object of the result: offset, hex (2 characters a byte, from the label), df, icao, check.
+        foreach (var record in input.RecordSpan) ChargeResult(128 + 2L * (record.Label?.Length ?? 0));
         foreach (var record in input.RecordSpan)
         {
             try

@@ -20,7 +20,7 @@ public sealed class FdFirOperator : TransformOperator, IDisposable
     [Arg("taps", Description = "complex taps as \"re,im;re,im;...\" (h[0] first); give this or taps_file")]
     public string? TapsText { get; set; }
 
-    [Arg("taps_file", Description = "a cf32 file of complex taps (interleaved float32 re, im, little-endian); give this or taps")]
+    [Arg("taps_file", IsFile = true, Description = "a cf32 file of complex taps (interleaved float32 re, im, little-endian); give this or taps")]
     public string? TapsFile { get; set; }
 
     [Arg("fft_size", Minimum = 2, Maximum = 1 << 24, Description = "F, a power of two >= N+K-1; default: the smallest such")]

@@ -27,7 +27,7 @@ public sealed class IqFileOperator : SourceOperator, ISampleClock
     private long _pass;
     private int _bytesPerSample;
 
-    [Arg("path", Required = true, Description = "the file; a relative path resolves against the silo process's current directory")]
+    [Arg("path", Required = true, IsFile = true, Description = "the file; on a cluster it must lie under the silos' Dagger:Files:Roots (a relative path resolves against the first root); embedded, a relative path resolves against the current directory")]
     public string Path { get; set; } = "";
 
     [Arg("format", Allowed = ["cf32", "cu8"], Description = "cf32 (default): float32 re, im little-endian; cu8: unsigned bytes I, Q")]

@@ -25,6 +25,8 @@ public sealed class TwoSiloCluster : IAsyncLifetime
         {
             // Nodes stay where placement put them unless a test turns balancing on: most tests check where nodes run.
             o.BalancePeriod = TimeSpan.Zero;
+            // Tests read capture files from wherever they put them; FileRootsTests checks the roots themselves.
+            o.Files.Unrestricted = true;
             configure?.Invoke(o);
         }));
         var cluster = builder.Build();

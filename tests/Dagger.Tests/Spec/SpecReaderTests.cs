@@ -67,18 +67,29 @@ public class SpecReaderTests
     }
 
     [Fact]
-    public void Comments_and_trailing_commas_are_tolerated()
+    public void Comments_are_tolerated()
     {
         var spec = ReadValid("""
             {
               // a comment
-              "nodes": [ { "id": "src", "op": "range", "args": { /* inside args too */ "count": 3, } }, { "id": "out", "op": "collect" }, ],
-              "edges": [ { "from": "src", "to": "out" }, ],
+              "nodes": [ { "id": "src", "op": "range", "args": { /* inside args too */ "count": 3 } }, { "id": "out", "op": "collect" } ],
+              "edges": [ { "from": "src", "to": "out" } ]
             }
             """);
 
         Assert.Equal(2, spec.Nodes.Count);
         Assert.Equal("""{"count":3}""", spec.Nodes[0].ArgsJson);
+    }
+
+    [Fact]
+    public void A_trailing_comma_is_refused_naming_where_it_is()
+    {
+        var problem = SingleProblem("""
+            { "nodes": [ { "id": "src", "op": "range", "args": { "count": 3, } }, { "id": "out", "op": "collect" } ],
+              "edges": [ { "from": "src", "to": "out" } ] }
+            """);
+
+        Assert.Equal("spec: not valid JSON: a trailing comma (line 1, byte 66): JSON allows no comma before a closing ']' or '}'", problem);
     }
 
     [Fact]
