@@ -4,6 +4,7 @@ using Dagger.Orleans.Streaming.Mqtt.Hosting;
 using Dagger.Orleans.Streaming.Nats.Hosting;
 using Orleans.Streams;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -54,6 +55,9 @@ builder.UseOrleans(silo =>
             streams.ConfigurePullingAgent(ob => ob.Configure(o => o.GetQueueMsgsTimerPeriod = settings.StreamPollPeriod));
         });
     }
+    // Dagger:Net:Allow: the addresses network operators may use (none unless listed).
+    silo.Services.Configure<Dagger.Orleans.Operators.Net.NetOptions>(o =>
+        builder.Configuration.GetSection(Dagger.Orleans.Operators.Net.NetOptions.Section).Bind(o, b => b.ErrorOnUnknownConfiguration = true));
     silo.AddDagger(options =>
     {
         if (settings.Nats is not null) options.Transports.Add(Dagger.Orleans.Spec.Transports.Nats);

@@ -193,6 +193,7 @@ internal sealed partial class NodeGrain(
         Error = error,
         Samples = _operator is Operators.Signal.ISampleClock { SampleRate: not null } clock ? clock.SamplesEmitted : 0,
         SampleRate = (_operator as Operators.Signal.ISampleClock)?.SampleRate,
+        Counters = (_operator as Operators.IOperatorCounters)?.Counters(),
     };
 
     private void RequestStop()
@@ -335,7 +336,7 @@ internal sealed partial class NodeGrain(
         {
             try
             {
-                sink.Consume(batch);
+                await sink.ConsumeAsync(batch, _forced.Token);
             }
             finally
             {
@@ -486,6 +487,7 @@ internal sealed partial class NodeGrain(
         await CompleteOutputsAsync(end.Sequence);
         await TearDownInputsAsync();
         CloseInbox();
+        if (_operator is SinkOperator sink) await sink.EndAsync(_forced.Token);
         var result = SinkResult();
         _life.Finish();
         LogFinished(logger, plan.DagId, plan.NodeId, _emitted);

@@ -93,7 +93,7 @@ internal sealed class ProbeNode
             {
                 case SourceOperator source: Produce(source, context, measuring, cancellation); break;
                 case LockstepOperator lockstep: Combine(lockstep, measuring); break;
-                case SinkOperator sink: Consume(sink, measuring); break;
+                case SinkOperator sink: Consume(sink, context, measuring, cancellation); break;
                 case TransformOperator transform: Transform(transform, context, measuring, cancellation); break;
             }
         }
@@ -150,7 +150,7 @@ internal sealed class ProbeNode
         }
     }
 
-    private void Consume(SinkOperator sink, bool measuring)
+    private void Consume(SinkOperator sink, CallerThreadContext context, bool measuring, CancellationToken cancellation)
     {
         while (TakeNext() is (_, { } batch))
         {
@@ -162,7 +162,7 @@ internal sealed class ProbeNode
             {
                 NoteInput(batch);
                 var before = GC.GetAllocatedBytesForCurrentThread();
-                sink.Consume(batch);
+                context.RunUntilCompleted(sink.ConsumeAsync(batch, cancellation));
                 bytes = GC.GetAllocatedBytesForCurrentThread() - before;
             }
             finally
