@@ -84,7 +84,11 @@ public sealed class RtlTcpSourceOperator : SourceOperator, INetworkOperator, IOp
             if (read == 0)
             {
                 if (!_tuned) throw new InvalidDataException($"rtl_tcp (node '{NodeId}'): {_link.Peer} closed the connection before its 12-byte header");
-                _decoder.End(_buffer.Filled, output);
+                // The samples short of a whole element go out as a shorter one, as iq_file ends a file.
+                var rest = _buffer.Filled.Length / 2;
+                if (Count is { } most) rest = (int)Math.Min(rest, most - _emitted);
+                if (rest > 0) new ComplexDecoder(rest, bytes: true).Decode(_buffer.Filled[..(2 * rest)], output);
+                _emitted += rest;
                 _buffer.Clear();
                 _link.Close();
                 return false;
@@ -93,7 +97,7 @@ public sealed class RtlTcpSourceOperator : SourceOperator, INetworkOperator, IOp
             _buffer.Added(read);
             // Up to count: whole elements, then the last, shorter one once all of it is there.
             var filled = _buffer.Filled;
-            var left = Count is { } count ? count - _emitted : long.MaxValue;
+            var left = Count is { } count ? count - _emitted : int.MaxValue;
             filled = filled[..(int)Math.Min(filled.Length, 2 * left)];
             var used = _decoder.Decode(filled, output);
             _emitted += used / 2;

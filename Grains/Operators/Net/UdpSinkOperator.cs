@@ -11,7 +11,8 @@ namespace Dagger.Orleans.Operators.Net;
 /// <summary>
 /// Sends raw samples (<see cref="WireFormats.Datagram"/>) as UDP datagrams to host:port, each holding whole samples,
 /// at most <c>datagram</c> bytes of them; with <c>sequence</c> each starts with an 8-byte little-endian sequence
-/// number from 0, so <c>udp_source</c> can count what was lost. At the end it sends one empty datagram, the end mark.
+/// number from 0, so <c>udp_source</c> can count what was lost. At the end it sends a datagram without samples, the end
+/// mark (with <c>sequence</c>: just the next sequence number, so a lost tail is counted too).
 /// UDP does not slow a sender: a receiver that cannot keep up loses datagrams (counted by a sequenced source).
 /// Result: <c>{"datagrams", "bytes", "elements"}</c>.
 /// </summary>
@@ -64,7 +65,10 @@ public sealed class UdpSinkOperator : SinkOperator, INetworkOperator, IDisposabl
     public override async ValueTask EndAsync(CancellationToken cancellation)
     {
         if (_socket is null) await OpenAsync(cancellation);
-        await _socket!.SendToAsync(ReadOnlyMemory<byte>.Empty, SocketFlags.None, _peer!, cancellation);
+        // The end mark: no samples; with sequence numbers it carries the next one, so the source counts a lost tail too.
+        var header = Sequence ? UdpSourceOperator.SequenceBytes : 0;
+        if (header > 0) BinaryPrimitives.WriteInt64LittleEndian(_datagram, _sequence);
+        await _socket!.SendToAsync(_datagram.AsMemory(0, header), SocketFlags.None, _peer!, cancellation);
     }
 
     private async ValueTask SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellation)

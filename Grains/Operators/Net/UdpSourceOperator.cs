@@ -10,8 +10,9 @@ namespace Dagger.Orleans.Operators.Net;
 /// and reorders datagrams and says nothing; with <c>sequence</c> each datagram starts with an 8-byte little-endian
 /// sequence number (as <c>udp_sink</c> with <c>sequence</c> writes them) and the source counts, in the node's stats,
 /// the datagrams <c>lost</c> (never arrived) and <c>reordered</c> (arrived after a later one; dropped, since their
-/// samples' place has passed). The stream ends at an empty datagram (what <c>udp_sink</c> sends last) or, with
-/// <c>idle_ms</c>, after that long without a datagram.
+/// samples' place has passed; a datagram seen before counts as one of the <c>duplicates</c>). The stream ends at a datagram without samples (the end mark <c>udp_sink</c> sends last:
+/// empty, or with <c>sequence</c> just the next number, so a lost tail counts too) or, with <c>idle_ms</c>, after that
+/// long without a datagram.
 /// </summary>
 [AllocationBudget(BytesPerBatch = 256, Reason = "a pending receive (its state machine and the sender's address) when no datagram is waiting")]
 [Operator("udp_source", Summary = "raw samples (f32, cf32, cu8, i16) from UDP datagrams; with sequence, counts datagrams lost and reordered")]
@@ -26,7 +27,11 @@ public sealed class UdpSourceOperator : SourceOperator, INetworkOperator, IOpera
     private ReceiveBuffer? _buffer;
     private readonly byte[] _datagram = new byte[MaxDatagram];
     private long _expected;
-    private long _datagrams, _bytes, _lost, _reordered;
+    private long _datagrams, _bytes, _lost, _reordered, _duplicates;
+
+    /// <summary>Sequence numbers of a gap that may still come late; a huge gap is tracked only this far.</summary>
+    private readonly HashSet<long> _missing = [];
+    private const int MaxTrackedGap = 65536;
 
     [Arg("host", Required = true, Description = "the local address to bind (the one datagrams are sent to); must be allowed by the silo's Dagger:Net:Allow")]
     public string Host { get; set; } = "";
@@ -81,14 +86,31 @@ public sealed class UdpSourceOperator : SourceOperator, INetworkOperator, IOpera
                 throw new InvalidDataException($"udp_source (node '{NodeId}'): a datagram of {length} bytes has no {SequenceBytes}-byte sequence number (sequence is on)");
             var sequence = BinaryPrimitives.ReadInt64LittleEndian(payload);
             payload = payload[SequenceBytes..];
+            if (payload.IsEmpty)
+            {
+                // The end mark, numbered after the last datagram: whatever has not come by now is lost.
+                _datagrams--;
+                _bytes -= length;
+                _lost += Math.Max(0, sequence - _expected);
+                return false;
+            }
             if (sequence < _expected)
             {
-                // Late: the samples after it have gone on already. It was counted lost when the gap opened.
-                _reordered++;
-                _lost--;
+                // Late: the samples after it have gone on already, so it is dropped. It was counted lost when the gap
+                // opened; one not missing is a duplicate.
+                if (_missing.Remove(sequence))
+                {
+                    _reordered++;
+                    _lost--;
+                }
+                else
+                {
+                    _duplicates++;
+                }
                 return true;
             }
             _lost += sequence - _expected;
+            for (var s = Math.Max(_expected, sequence - MaxTrackedGap); s < sequence && _missing.Count < MaxTrackedGap; s++) _missing.Add(s);
             _expected = sequence + 1;
         }
         payload.CopyTo(_buffer!.Free.Span);
@@ -146,6 +168,7 @@ public sealed class UdpSourceOperator : SourceOperator, INetworkOperator, IOpera
         {
             counters["lost"] = _lost;
             counters["reordered"] = _reordered;
+            counters["duplicates"] = _duplicates;
         }
         if (_decoder is { Invalid: > 0 }) counters["invalid_bytes"] = _decoder.Invalid;
         return counters;
