@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Net.Sockets;
 using System.Text.Json;
 using Dagger.Orleans.Diagnostics;
@@ -58,6 +59,8 @@ public sealed class RtlTcpSourceOperator : SourceOperator, INetworkOperator, IOp
 
     public long SamplesEmitted => _emitted;
 
+    // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<bool> ProduceAsync(OutputBuffer output, CancellationToken cancellation)
     {
         _link ??= new TcpLink($"rtl_tcp (node '{NodeId}')", TcpLink.Connect, Host, Port, Reconnect);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -44,6 +45,8 @@ public sealed class TcpSinkOperator : SinkOperator, INetworkOperator, IOperatorC
     public override void Consume(Batch input) =>
         throw new NotSupportedException("tcp_sink writes to a socket: the node calls ConsumeAsync");
 
+    // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask ConsumeAsync(Batch input, CancellationToken cancellation)
     {
         _link ??= new TcpLink($"tcp_sink (node '{NodeId}')", Mode, Host, Port, Reconnect);

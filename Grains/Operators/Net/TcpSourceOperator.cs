@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Net.Sockets;
 using Dagger.Orleans.Diagnostics;
 
@@ -43,6 +44,8 @@ public sealed class TcpSourceOperator : SourceOperator, INetworkOperator, IOpera
 
     public IEnumerable<NetEndpoint> Endpoints => [new("tcp", Host, Port, Mode == TcpLink.Listen)];
 
+    // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<bool> ProduceAsync(OutputBuffer output, CancellationToken cancellation)
     {
         _link ??= new TcpLink($"tcp_source (node '{NodeId}')", Mode, Host, Port, Reconnect);

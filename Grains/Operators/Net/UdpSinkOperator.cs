@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
@@ -46,6 +47,8 @@ public sealed class UdpSinkOperator : SinkOperator, INetworkOperator, IDisposabl
     public override void Consume(Batch input) =>
         throw new NotSupportedException("udp_sink writes to a socket: the node calls ConsumeAsync");
 
+    // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask ConsumeAsync(Batch input, CancellationToken cancellation)
     {
         await OpenAsync(cancellation);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
@@ -53,6 +54,8 @@ public sealed class UdpSourceOperator : SourceOperator, INetworkOperator, IOpera
 
     public IEnumerable<NetEndpoint> Endpoints => [new("udp", Host, Port, Listens: true)];
 
+    // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<bool> ProduceAsync(OutputBuffer output, CancellationToken cancellation)
     {
         _socket ??= await BindAsync(cancellation);

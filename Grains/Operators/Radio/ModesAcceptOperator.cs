@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dagger.Orleans.Diagnostics;
 using Dagger.Orleans.Wire;
 
 namespace Dagger.Orleans.Operators.Radio;
@@ -9,6 +10,7 @@ namespace Dagger.Orleans.Operators.Radio;
 /// before), passed on unchanged — key = sample offset, label = hex, value = bits repaired — in the order they came:
 /// what a Mode S sink (<c>tcp_sink</c> with format <c>avr</c> or <c>beast</c>) should hand to other decoders.
 /// </summary>
+[AllocationBudget(BytesPerOutputRecord = 40, Reason = "per frame passed on: its record (40 B); the hex string is shared")]
 [Operator("modes_accept", Summary = "the Mode S frames (modes_detect's records) whose parity checks, as adsb_decode takes them, unchanged and in order")]
 public sealed class ModesAcceptOperator : TransformOperator
 {
@@ -32,7 +34,8 @@ public sealed class ModesAcceptOperator : TransformOperator
                 throw new InvalidOperationException($"modes_accept (node '{NodeId}'): {e.Message}", e);
             }
             if (length == 0) continue;
-            output.WriteRecord(record);
+            // A record is mutable and its batch may be shared: the output gets its own.
+            output.WriteRecord(record.Clone());
             wrote = true;
         }
         // Frames are rare: send them on now rather than when a batch of them has filled.

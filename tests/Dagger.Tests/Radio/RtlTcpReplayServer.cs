@@ -22,9 +22,13 @@ public sealed class RtlTcpReplayServer : IAsyncDisposable
     private readonly byte[] _capture;
     private readonly Task _serving;
 
-    public RtlTcpReplayServer(byte[] capture)
+    private readonly int _passes;
+
+    /// <param name="passes">How many times the capture is replayed, one pass after the other, before the server closes.</param>
+    public RtlTcpReplayServer(byte[] capture, int passes = 1)
     {
         _capture = capture;
+        _passes = passes;
         _listener.Start();
         _serving = ServeAsync();
     }
@@ -35,6 +39,9 @@ public sealed class RtlTcpReplayServer : IAsyncDisposable
     public ConcurrentQueue<(byte Command, uint Value)> Commands { get; } = new();
 
     public int Connections { get; private set; }
+
+    /// <summary>Clients that closed their connection before the replay ended.</summary>
+    public int ClientsLeft { get; private set; }
 
     private async Task ServeAsync()
     {
@@ -50,7 +57,15 @@ public sealed class RtlTcpReplayServer : IAsyncDisposable
                 return;
             }
             Connections++;
-            using (client) await ReplayAsync(client, _stop.Token);
+            try
+            {
+                using (client) await ReplayAsync(client, _stop.Token);
+            }
+            catch (SocketException)
+            {
+                // The client left mid-replay (a DAG that had enough, or was cancelled): counted, and the next may come.
+                ClientsLeft++;
+            }
         }
     }
 
@@ -75,8 +90,11 @@ public sealed class RtlTcpReplayServer : IAsyncDisposable
         if (rate == CaptureRate)
         {
             var samples = frequency == CaptureFrequency ? _capture : Enumerable.Repeat((byte)127, _capture.Length).ToArray();
-            for (var at = 0; at < samples.Length; at += 16384)
-                await client.SendAsync(samples.AsMemory(at, Math.Min(16384, samples.Length - at)), SocketFlags.None, stop);
+            for (var pass = 0; pass < _passes; pass++)
+            {
+                for (var at = 0; at < samples.Length; at += 16384)
+                    await client.SendAsync(samples.AsMemory(at, Math.Min(16384, samples.Length - at)), SocketFlags.None, stop);
+            }
         }
         client.Shutdown(SocketShutdown.Send);
         await reading;
