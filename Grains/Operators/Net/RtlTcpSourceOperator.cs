@@ -87,11 +87,9 @@ public sealed class RtlTcpSourceOperator : SourceOperator, INetworkOperator, IOp
             if (read == 0)
             {
                 if (!_tuned) throw new InvalidDataException($"rtl_tcp (node '{NodeId}'): {_link.Peer} closed the connection before its 12-byte header");
-                // The samples short of a whole element go out as a shorter one, as iq_file ends a file.
-                var rest = _buffer.Filled.Length / 2;
-                if (Count is { } most) rest = (int)Math.Min(rest, most - _emitted);
-                if (rest > 0) new ComplexDecoder(rest, bytes: true).Decode(_buffer.Filled[..(2 * rest)], output);
-                _emitted += rest;
+                // The samples short of a whole element go out as a shorter one (a count already ended the stream).
+                _emitted += _buffer.Filled.Length / 2;
+                _decoder.End(_buffer.Filled, output);
                 _buffer.Clear();
                 _link.Close();
                 return false;

@@ -73,12 +73,25 @@ internal sealed class Int16Decoder : WireDecoder
     }
 }
 
-/// <summary>cf32 or cu8 samples, <c>width</c> to an element: a partial element waits for the rest of its samples.</summary>
+/// <summary>
+/// cf32 or cu8 samples, <c>width</c> to an element: a partial element waits for the rest of its samples; at the end of
+/// the stream the samples short of a whole element go out as a shorter one, as <c>iq_file</c> ends a file.
+/// </summary>
 internal sealed class ComplexDecoder(int width, bool bytes) : WireDecoder
 {
     private readonly int _elementBytes = width * (bytes ? 2 : 8);
 
     public override int MaxUnitBytes => _elementBytes;
+
+    /// <summary>Bytes of one complex sample.</summary>
+    public int SampleBytes => bytes ? 2 : 8;
+
+    public override void End(ReadOnlySpan<byte> rest, OutputBuffer output)
+    {
+        var samples = rest.Length / SampleBytes;
+        if (samples > 0) new ComplexDecoder(samples, bytes).Decode(rest[..(samples * SampleBytes)], output);
+        Invalid += rest.Length - samples * SampleBytes;
+    }
 
     public override int Decode(ReadOnlySpan<byte> data, OutputBuffer output)
     {
