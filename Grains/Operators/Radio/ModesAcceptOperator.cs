@@ -43,18 +43,13 @@ public sealed class ModesAcceptOperator : TransformOperator
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>The filter's known addresses and position in the stream.</summary>
     public override void SaveState(Utf8JsonWriter writer)
     {
-        var (last, end) = _filter.Position;
         writer.WriteStartObject();
-        writer.WriteNumber("last", last);
-        writer.WriteNumber("end", end);
-        writer.WriteStartArray("known");
-        foreach (var a in _filter.KnownAddresses) writer.WriteNumberValue(a);
-        writer.WriteEndArray();
+        _filter.WriteState(writer);
         writer.WriteEndObject();
     }
 
-    public override void RestoreState(JsonElement state) =>
-        _filter.Restore(state.GetProperty("known").EnumerateArray().Select(a => a.GetInt32()), state.GetProperty("last").GetInt64(), state.GetProperty("end").GetInt64());
+    public override void RestoreState(JsonElement state) => _filter.ReadState(state);
 }
