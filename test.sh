@@ -90,7 +90,7 @@ fi
 
 # One test process per area: each area starts its own clusters and servers, and a process that ran one area's
 # faults (killed silos, killed brokers) must not leave anything behind for the next area's timing.
-areas=(Spec Runtime Embedded Signal Radio Placement Cluster Lifecycle Cli Security Streams Edges Storage Membership Durability Alloc Bench Telemetry Kubernetes Dashboard Tool)
+areas=(Spec Runtime Embedded Signal Radio Net Placement Cluster Lifecycle Cli Security Streams Edges Storage Membership Durability Alloc Bench Telemetry Kubernetes Dashboard Tool)
 filter_all=""
 status=0
 set +e

@@ -64,6 +64,9 @@ builder.UseOrleans(silo =>
             streams.ConfigurePullingAgent(ob => ob.Configure(o => o.GetQueueMsgsTimerPeriod = settings.StreamPollPeriod));
         });
     }
+    // Dagger:Net:Allow: the addresses network operators may use (none unless listed).
+    silo.Services.Configure<Dagger.Orleans.Operators.Net.NetOptions>(o =>
+        builder.Configuration.GetSection(Dagger.Orleans.Operators.Net.NetOptions.Section).Bind(o, b => b.ErrorOnUnknownConfiguration = true));
     silo.AddDagger(options =>
     {
         if (settings.Nats is not null) options.Transports.Add(Dagger.Orleans.Spec.Transports.Nats);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
 using Dagger.Orleans.Operators;
+using Dagger.Orleans.Operators.Net;
 using Dagger.Orleans.Spec;
 
 namespace Dagger.Orleans.Cli;
@@ -32,6 +33,9 @@ internal static partial class SpecFiles
         {
             problems = DagValidator.ReadAndValidate(json, catalog, transports, out spec);
             if (ReferenceEquals(transports, EmbeddedTransports)) problems = problems.Select(ForEmbedded).ToList();
+            // The embedded silo's Dagger:Net:Allow is loopback: validate and run agree on network operators too.
+            if (problems.Count == 0 && ReferenceEquals(transports, EmbeddedTransports) && catalog is OperatorCatalog local)
+                problems = NetAllowList.Loopback.Check(spec, local);
         }
         if (problems.Count == 0) return spec;
         Report(path, problems);

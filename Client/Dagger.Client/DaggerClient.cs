@@ -56,6 +56,8 @@ public sealed partial class DaggerClient : IAsyncDisposable
         {
             silo.UseLocalhostClustering(siloPort: FreeTcpPort(), gatewayPort: FreeTcpPort(), serviceId: "dagger", clusterId: "embedded-" + Guid.NewGuid().ToString("N")[..8]);
             silo.AddMemoryGrainStorageAsDefault();
+            // One process on one machine: network operators may use loopback (a cluster silo allows nothing unless told).
+            silo.Services.Configure<Operators.Net.NetOptions>(o => o.Allow.Add("loopback"));
             silo.AddDagger(o =>
             {
                 o.GpuStandIn = true;

@@ -35,6 +35,10 @@ public static class ResultDocument
                 w.WriteString("state", node.State.ToString());
                 if (node.Silo is not null) w.WriteString("silo", node.Silo);
                 if (node.SampleRate is { } rate && rate > 0) WriteSampleClock(w, node.Samples, rate, status.Seconds);
+                if (node.Counters is { } counters)
+                {
+                    foreach (var (name, value) in counters) w.WriteNumber(name, value);
+                }
                 w.WriteEndObject();
             }
             w.WriteEndObject();

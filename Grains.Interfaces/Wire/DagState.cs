@@ -29,6 +29,8 @@ public sealed record NodeStatus
     [Id(8)] public long Samples { get; init; }
     /// <summary>That source's samples per second; null for other nodes.</summary>
     [Id(9)] public double? SampleRate { get; init; }
+    /// <summary>What the operator counts beside elements (a network source: bytes, connections, datagrams lost); null for most.</summary>
+    [Id(10)] public IReadOnlyDictionary<string, long>? Counters { get; init; }
 }
 
 /// <summary>A DAG run's state: what <c>dagger status</c> shows and what the result document is made from.</summary>

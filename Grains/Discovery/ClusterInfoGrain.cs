@@ -12,7 +12,7 @@ namespace Dagger.Orleans.Discovery;
 /// so any silo answers at once and no single activation becomes a queue.
 /// </summary>
 [StatelessWorker]
-internal sealed class ClusterInfoGrain(OperatorCatalog catalog, IOptions<DaggerOptions> options, ClusterAccelerators accelerators) : Grain, IClusterInfoGrain
+internal sealed class ClusterInfoGrain(OperatorCatalog catalog, IOptions<DaggerOptions> options, ClusterAccelerators accelerators, Operators.Net.NetAllowList netAllow) : Grain, IClusterInfoGrain
 {
     public Task<IReadOnlyList<OperatorInfo>> GetOperatorsAsync() =>
         Task.FromResult<IReadOnlyList<OperatorInfo>>(catalog.All.OrderBy(d => d.Name, StringComparer.Ordinal).Select(OperatorInfo.From).ToArray());
@@ -24,6 +24,7 @@ internal sealed class ClusterInfoGrain(OperatorCatalog catalog, IOptions<DaggerO
     {
         // The DAG grain's checks, in its order: the spec first, then whether the cluster has silos for its devices.
         var problems = DagValidator.Validate(spec, catalog, options.Value.Transports, options.Value.Limits, options.Value.FilePolicy());
+        if (problems.Count == 0) problems = netAllow.Check(spec, catalog);
         if (problems.Count == 0) problems = await accelerators.CheckAsync(spec, options.Value.SiloMetadataWait);
         return problems;
     }

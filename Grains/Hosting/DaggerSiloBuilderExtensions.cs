@@ -1,5 +1,6 @@
 using Dagger.Orleans.Gpu;
 using Dagger.Orleans.Operators;
+using Dagger.Orleans.Operators.Net;
 using Dagger.Orleans.Placement;
 using Dagger.Orleans.Runtime;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,6 +50,9 @@ public static class DaggerSiloBuilderExtensions
         });
         builder.Services.AddSingleton<IOperatorCatalog>(sp => sp.GetRequiredService<OperatorCatalog>());
         builder.Services.AddHostedService<OperatorCatalogStartup>();
+        // Dagger:Net:Allow: where network operators may listen or connect; a bad entry stops the silo at start, naming it.
+        builder.Services.AddOptions<NetOptions>().Validate(o => NetAllowList.Parse(o.Allow) is not null).ValidateOnStart();
+        builder.Services.AddSingleton(sp => NetAllowList.Parse(sp.GetRequiredService<IOptions<NetOptions>>().Value.Allow));
         builder.Services.AddSingleton<LocalInboxDirectory>();
         builder.Services.AddSingleton<LocalDagDirectory>();
         builder.Services.AddSingleton<SiloDrain>();

@@ -170,6 +170,21 @@ public abstract class SinkOperator : DaggerOperator
 
     public abstract void Consume(Batch input);
 
+    /// <summary>
+    /// Takes one batch, awaiting what it must (a socket write): the node hands over the next batch only once this has
+    /// completed, so a slow destination slows the DAG instead of filling memory. The default calls <see cref="Consume"/>.
+    /// <paramref name="cancellation"/> fires on forceful cancellation.
+    /// </summary>
+    public virtual ValueTask ConsumeAsync(Batch input, CancellationToken cancellation)
+    {
+        Consume(input);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Runs once every input has ended, before <see cref="WriteResult"/>: a sink writing to a socket or a file
+    /// flushes and closes it here, so the result says what really went out.</summary>
+    public virtual ValueTask EndAsync(CancellationToken cancellation) => ValueTask.CompletedTask;
+
     /// <summary>Writes the result (one JSON value) once every input has ended.</summary>
     public abstract void WriteResult(Utf8JsonWriter writer);
 

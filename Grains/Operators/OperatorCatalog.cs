@@ -55,6 +55,9 @@ public sealed class OperatorCatalog : IOperatorCatalog
         return false;
     }
 
+    /// <summary>The class behind operator <paramref name="name"/>; null when none has that name.</summary>
+    public Type? TypeOf(string name) => _entries.TryGetValue(name, out var entry) ? entry.Type : null;
+
     /// <summary>A new instance of operator <paramref name="name"/> with its arguments bound from <paramref name="argsJson"/> (already validated).</summary>
     public DaggerOperator Create(string name, string argsJson)
     {

@@ -3,6 +3,7 @@ using Dagger.Orleans.Placement;
 using Dagger.Orleans.Spec;
 using Dagger.Orleans.Telemetry;
 using Dagger.Orleans.Wire;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -53,6 +54,7 @@ internal sealed partial class DagGrain(
                 : new SubmitResult { DagId = DagId, Problems = [$"DAG id '{DagId}' is already in use by another run"] };
         }
         var problems = DagValidator.Validate(spec, catalog, _options.Transports, _options.Limits, files);
+        if (problems.Count == 0) problems = ServiceProvider.GetRequiredService<Operators.Net.NetAllowList>().Check(spec, catalog);
         // Refused now, naming node and capability, rather than failing (or waiting) once nodes start.
         if (problems.Count == 0)
         {

@@ -192,6 +192,7 @@ internal sealed partial class NodeGrain(
         Error = error,
         Samples = _core?.Operator is Operators.Signal.ISampleClock { SampleRate: not null } clock ? clock.SamplesEmitted : 0,
         SampleRate = (_core?.Operator as Operators.Signal.ISampleClock)?.SampleRate,
+        Counters = (_core?.Operator as Operators.IOperatorCounters)?.Counters(),
     };
 
     private void RequestStop()
@@ -411,6 +412,7 @@ internal sealed partial class NodeGrain(
         await CompleteOutputsAsync(end.Sequence);
         await TearDownInputsAsync();
         CloseInbox();
+        if (_core!.Operator is SinkOperator sink) await sink.EndAsync(_forced.Token);
         var result = SinkResult();
         _life.Finish();
         LogFinished(logger, plan.DagId, plan.NodeId, _core.Emitted);

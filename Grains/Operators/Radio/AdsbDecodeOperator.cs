@@ -67,13 +67,8 @@ public sealed class AdsbDecodeOperator : TransformOperator
     /// <summary>The filter's known addresses and position in the stream, and every track.</summary>
     public override void SaveState(Utf8JsonWriter writer)
     {
-        var (last, end) = _filter.Position;
         writer.WriteStartObject();
-        writer.WriteNumber("last", last);
-        writer.WriteNumber("end", end);
-        writer.WriteStartArray("known");
-        foreach (var a in _filter.KnownAddresses) writer.WriteNumberValue(a);
-        writer.WriteEndArray();
+        _filter.WriteState(writer);
         writer.WriteStartArray("tracks");
         foreach (var t in _tracks.Values) AircraftJson.Save(writer, t);
         writer.WriteEndArray();
@@ -82,7 +77,7 @@ public sealed class AdsbDecodeOperator : TransformOperator
 
     public override void RestoreState(JsonElement state)
     {
-        _filter.Restore(state.GetProperty("known").EnumerateArray().Select(a => a.GetInt32()), state.GetProperty("last").GetInt64(), state.GetProperty("end").GetInt64());
+        _filter.ReadState(state);
         foreach (var t in state.GetProperty("tracks").EnumerateArray())
         {
             var track = AircraftJson.Load(t);

@@ -65,6 +65,20 @@ public sealed class AdsbFrameFilter
         return length;
     }
 
+    /// <summary>Writes the state as properties of the object being written: <c>last</c>, <c>end</c>, <c>known</c>.</summary>
+    public void WriteState(System.Text.Json.Utf8JsonWriter writer)
+    {
+        writer.WriteNumber("last", _last);
+        writer.WriteNumber("end", _end);
+        writer.WriteStartArray("known");
+        foreach (var a in _known) writer.WriteNumberValue(a);
+        writer.WriteEndArray();
+    }
+
+    /// <summary>Takes back what <see cref="WriteState"/> wrote into <paramref name="state"/>.</summary>
+    public void ReadState(System.Text.Json.JsonElement state) =>
+        Restore(state.GetProperty("known").EnumerateArray().Select(a => a.GetInt32()), state.GetProperty("last").GetInt64(), state.GetProperty("end").GetInt64());
+
     /// <summary>Takes back a filter's state (<see cref="KnownAddresses"/>, <see cref="Position"/>).</summary>
     public void Restore(IEnumerable<int> known, long last, long end)
     {

@@ -67,11 +67,7 @@ internal sealed class NodeCore(DaggerOperator op, int batchSize, long? maxEvals,
     public ValueTask InvokeAsync(int port, Batch batch, CancellationToken cancellation)
     {
         Received += batch.Count;
-        if (Operator is SinkOperator sink)
-        {
-            sink.Consume(batch);
-            return ValueTask.CompletedTask;
-        }
+        if (Operator is SinkOperator sink) return sink.ConsumeAsync(batch, cancellation);
         return ((TransformOperator)Operator).TransformAsync(port, batch, Output, cancellation);
     }
 

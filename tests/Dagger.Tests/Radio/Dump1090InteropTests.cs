@@ -12,7 +12,8 @@ namespace Dagger.Orleans.Tests.Radio;
 /// the position within 1e-5 degrees. dump1090 rounds speed and track to whole knots and degrees its own way; ours are
 /// compared after the same rounding.
 /// </summary>
-public sealed class Dump1090InteropTests(ITestOutputHelper log)
+[Collection(Net.EmbeddedNetSiloCollection.Name)]
+public sealed partial class Dump1090InteropTests(ITestOutputHelper log, Net.EmbeddedNetSilo silo)
 {
     private const double PositionTolerance = 1e-5;
 

@@ -24,10 +24,20 @@ public sealed class Dump1090Mutability : IAsyncDisposable
 
     public ServerProcess Server { get; private set; } = null!;
 
-    /// <summary>Starts one; a missing binary fails saying how to install it.</summary>
-    public static async Task<Dump1090Mutability> StartAsync()
+    /// <summary>Its raw output, Beast input and Beast output ports, when started with <c>forwarding</c>; else 0.</summary>
+    public int RawOutPort { get; private set; }
+    public int BeastInPort { get; private set; }
+    public int BeastOutPort { get; private set; }
+
+    /// <summary>
+    /// Starts one; a missing binary fails saying how to install it. With <paramref name="forwarding"/> its raw output,
+    /// Beast input and Beast output listen too (free loopback ports), and it forwards every frame it takes as it came
+    /// (<c>--net-verbatim</c>: without it, an aircraft's first frame waits for its second and a lone one never goes out).
+    /// </summary>
+    public static async Task<Dump1090Mutability> StartAsync(bool forwarding = false)
     {
         var peer = new Dump1090Mutability();
+        if (forwarding) (peer.RawOutPort, peer.BeastInPort, peer.BeastOutPort) = (ServerProcess.FreeLoopbackPort(), ServerProcess.FreeLoopbackPort(), ServerProcess.FreeLoopbackPort());
         try
         {
             await peer.InitializeAsync();
@@ -50,10 +60,13 @@ public sealed class Dump1090Mutability : IAsyncDisposable
         [
             "--net-only", "--net-bind-address", "127.0.0.1",
             "--net-ri-port", port.ToString(CultureInfo.InvariantCulture),
-            "--net-ro-port", "0", "--net-sbs-port", "0", "--net-bi-port", "0", "--net-bo-port", "0",
-            "--write-json", _directory, "--write-json-every", "1", "--quiet",
+            "--net-ro-port", Port(RawOutPort), "--net-sbs-port", "0", "--net-bi-port", Port(BeastInPort), "--net-bo-port", Port(BeastOutPort),
+            "--write-json", _directory, "--write-json-every", "1", "--quiet", "--net-heartbeat", "0",
+            .. RawOutPort > 0 ? (string[])["--net-verbatim"] : [],
         ], port);
     }
+
+    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
 
     public async ValueTask DisposeAsync()
     {
