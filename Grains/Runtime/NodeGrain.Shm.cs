@@ -47,8 +47,14 @@ internal sealed partial class NodeGrain
             {
                 if (ring.TryRead() is not { } batch)
                 {
-                    await ShmWait.NextAsync(waited++, CancellationToken.None);
-                    continue;
+                    // The wake-up first, then one more look: a write in between is not missed.
+                    var written = ring.DataWritten();
+                    if (ring.TryRead() is not { } late)
+                    {
+                        await ShmWait.NextAsync(written, waited++, CancellationToken.None);
+                        continue;
+                    }
+                    batch = late;
                 }
                 waited = 0;
                 var final = batch.Final;

@@ -30,8 +30,11 @@ internal sealed class ShmEdgeWriter(string path, OutputEdge edge, int window, Ti
             var ring = _ring ?? await OpenAsync();
             for (var waited = 0; !ring.TryWrite(batch, window); waited++)
             {
+                // The wake-up first, then one more look: a commit in between is not missed.
+                var room = ring.RoomFreed();
+                if (ring.TryWrite(batch, window)) return;
                 if (Closed) return;
-                await ShmWait.NextAsync(waited, forced);
+                await ShmWait.NextAsync(room, waited, forced);
             }
         }
         finally
@@ -43,7 +46,12 @@ internal sealed class ShmEdgeWriter(string path, OutputEdge edge, int window, Ti
     public override async Task DrainAsync()
     {
         if (_ring is not { } ring) return;
-        for (var waited = 0; !ring.IsDrained && !Closed; waited++) await ShmWait.NextAsync(waited, forced);
+        for (var waited = 0; !ring.IsDrained && !Closed; waited++)
+        {
+            var room = ring.RoomFreed();
+            if (ring.IsDrained) return;
+            await ShmWait.NextAsync(room, waited, forced);
+        }
     }
 
     /// <summary>The consumer creates the ring when it starts (consumers start before their producers): wait a little for it, then say where it was looked for.</summary>
@@ -52,10 +60,11 @@ internal sealed class ShmEdgeWriter(string path, OutputEdge edge, int window, Ti
         var giveUpAt = Environment.TickCount64 + (long)openWait.TotalMilliseconds;
         for (var waited = 0; ; waited++)
         {
+            forced.ThrowIfCancellationRequested();
             if (ShmRing.TryOpen(path) is { } ring) return _ring = ring;
             if (Environment.TickCount64 > giveUpAt)
                 throw new InvalidOperationException($"shm edge to '{Edge.ToNode}' (port {Edge.Port}): no ring at {path} after {openWait.TotalSeconds:0} s: its consumer does not run on this host (shm edges join nodes of one host)");
-            await ShmWait.NextAsync(waited, forced);
+            await ShmWait.NextAsync(Task.Delay(1, forced), waited, forced);
         }
     }
 

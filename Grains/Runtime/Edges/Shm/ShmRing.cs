@@ -44,7 +44,16 @@ internal sealed unsafe class ShmRing : IDisposable
         _base = pointer + view.PointerOffset;
         _data = _base + HeaderBytes;
         _capacity = capacity;
+        _wake = ShmLocalWake.For(path);
     }
+
+    private readonly ShmLocalWake.Pair _wake;
+
+    /// <summary>Completes when the producer (in this process) writes next.</summary>
+    public Task DataWritten() => _wake.DataWritten.Next();
+
+    /// <summary>Completes when the consumer (in this process) frees room or closes.</summary>
+    public Task RoomFreed() => _wake.RoomFreed.Next();
 
     public string Path { get; }
 
@@ -125,6 +134,7 @@ internal sealed unsafe class ShmRing : IDisposable
         set
         {
             if (!_disposed) Write64(ClosedAt, value ? 1 : 0);
+            _wake.RoomFreed.Set();
         }
     }
 
@@ -165,6 +175,7 @@ internal sealed unsafe class ShmRing : IDisposable
         Write64(WrittenAt, written + 1);
         // The release: the consumer that sees the new position sees the bytes before it.
         Volatile.Write(ref Unsafe.AsRef<long>(_base + WriteAt), _write);
+        _wake.DataWritten.Set();
         return true;
     }
 
@@ -203,11 +214,13 @@ internal sealed unsafe class ShmRing : IDisposable
         _pendingRead = -1;
         Write64(TakenAt, Read64(TakenAt) + 1);
         Volatile.Write(ref Unsafe.AsRef<long>(_base + ReadAt), _read);
+        _wake.RoomFreed.Set();
     }
 
     /// <summary>Removes the ring's file (mappings that remain stay valid until they are disposed).</summary>
     public void Delete()
     {
+        ShmLocalWake.Forget(Path);
         try
         {
             File.Delete(Path);
