@@ -121,6 +121,8 @@ public sealed class UdpSourceOperator : SourceOperator, INetworkOperator, IOpera
         return true;
     }
 
+    // Runs once per produce call that has to wait: pooled like ProduceAsync, or a waiting receive would box its state machine.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReceiveAsync(CancellationToken cancellation)
     {
         if (IdleMs is not { } idle) return await _socket!.ReceiveAsync(_datagram, SocketFlags.None, cancellation);
