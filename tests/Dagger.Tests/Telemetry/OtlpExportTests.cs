@@ -98,8 +98,11 @@ public sealed class OtlpExportTests(OtlpSilos silos) : IClassFixture<OtlpSilos>
         // OTLP bodies are protobuf, whose strings are plain UTF-8: the names and the run id show as they are.
         bool Carries(string path, string text) =>
             silos.Receiver.Posts.Any(p => p.Path == path && Encoding.UTF8.GetString(p.Body).Contains(text, StringComparison.Ordinal));
-        for (var deadline = DateTime.UtcNow.AddSeconds(30);
-             DateTime.UtcNow < deadline && !(Carries("/v1/traces", run.Id) && Carries("/v1/metrics", run.Id));)
+        // Waits for what the assertions ask, not less: a metrics post may carry the run id (runs started) before the
+        // export that carries its nodes' elements.
+        bool Arrived() => Carries("/v1/traces", DaggerTelemetry.Spans.Submit) && Carries("/v1/traces", run.Id)
+            && Carries("/v1/metrics", DaggerTelemetry.Instruments.ElementsOut) && Carries("/v1/metrics", run.Id);
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline && !Arrived();)
             await Task.Delay(100);
 
         Assert.True(Carries("/v1/traces", DaggerTelemetry.Spans.Submit) && Carries("/v1/traces", run.Id),
