@@ -11,6 +11,7 @@ namespace Dagger.Orleans.Runtime;
 /// </summary>
 internal sealed class ShmEdgeWriter(string path, OutputEdge edge, int window, TimeSpan openWait, CancellationToken forced) : EdgeWriter(edge), IDisposable
 {
+    private static readonly Task NeverWoken = new TaskCompletionSource().Task;
     private ShmRing? _ring;
     private bool _closed;
 
@@ -64,7 +65,8 @@ internal sealed class ShmEdgeWriter(string path, OutputEdge edge, int window, Ti
             if (ShmRing.TryOpen(path) is { } ring) return _ring = ring;
             if (Environment.TickCount64 > giveUpAt)
                 throw new InvalidOperationException($"shm edge to '{Edge.ToNode}' (port {Edge.Port}): no ring at {path} after {openWait.TotalSeconds:0} s: its consumer does not run on this host (shm edges join nodes of one host)");
-            await ShmWait.NextAsync(Task.Delay(1, forced), waited, forced);
+            // Nothing wakes a producer when a ring appears: ShmWait's own millisecond sleeps pace the look-ups.
+            await ShmWait.NextAsync(NeverWoken, waited, forced);
         }
     }
 
