@@ -28,9 +28,13 @@ public sealed class NodePlacement : PlacementStrategy
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
 public sealed class NodePlacementAttribute() : PlacementAttribute(NodePlacement.Instance);
 
-/// <summary>What placement reads to put a node: its <c>device</c> (cpu, gpu, any), its position in the DAG's topological order and how many nodes the DAG has.</summary>
+/// <summary>
+/// What placement reads to put a node: its <c>device</c> (cpu, gpu, any), its position in the DAG's topological order,
+/// how many nodes the DAG has, and the host (IP address) it must share with an shm neighbour already placed, if any.
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record NodePlacementRequest([property: Id(0)] string Device, [property: Id(1)] int Position = -1, [property: Id(2)] int Count = 0);
+public sealed record NodePlacementRequest([property: Id(0)] string Device, [property: Id(1)] int Position = -1, [property: Id(2)] int Count = 0,
+    [property: Id(3)] string? Host = null);
 
 internal sealed class NodePlacementDirector(ClusterAccelerators accelerators, NodeLoad load) : IPlacementDirector
 {
@@ -42,7 +46,8 @@ internal sealed class NodePlacementDirector(ClusterAccelerators accelerators, No
         // An activation made for something other than starting a node (a late status query) has no device: any silo will do.
         var request = data is not null && data.TryGetValue(NodePlacement.RequestKey, out var r) ? r as NodePlacementRequest : null;
         var device = request?.Device;
-        var candidates = device is null ? silos : accelerators.Qualifying(device, silos);
+        var candidates = ShmColocation.OnHost(device is null ? silos : accelerators.Qualifying(device, silos),
+            request?.Host is { } host ? System.Net.IPAddress.Parse(host) : null);
         if (candidates.Length == 0)
         {
             // The submission check makes this rare (a GPU silo lost between submission and start); the node's start fails with it.

@@ -1,3 +1,4 @@
+using Dagger.Orleans.Placement;
 using Dagger.Orleans.Wire;
 using Microsoft.Extensions.Logging;
 using Orleans.Serialization.TypeSystem;
@@ -52,7 +53,7 @@ internal sealed partial class DagGrain
                 var nodeId = order[i];
                 if (_nodes[nodeId].State != NodeState.Running || !_nodeSilos.TryGetValue(nodeId, out var silo) || !silo.Equals(busiest)) continue;
                 var device = _spec.Nodes.First(n => n.Id == nodeId).EffectiveDevice;
-                var candidates = accelerators.Qualifying(device, active);
+                var candidates = accelerators.Qualifying(device, [.. active.Where(s => ShmColocation.CanHost(_spec, nodeId, s, _nodeSilos))]);
                 if (candidates.Length == 0) continue;
                 var target = candidates.MinBy(s => load[s])!;
                 if (load[busiest] - load[target] < Math.Max(2, _options.BalanceThreshold)) continue;

@@ -155,7 +155,8 @@ internal sealed partial class DagGrain(
     /// <summary>Calls the node with what the placement director reads to lay the DAG out over the silos: its position and device.</summary>
     private Task<SiloAddress> WithPlacement(NodePlan plan, int position, int count, Func<INodeGrain, NodePlan, Task<SiloAddress>> call)
     {
-        RequestContext.Set(NodePlacement.RequestKey, new NodePlacementRequest(plan.Device, position, count));
+        var host = _spec is { } spec ? ShmColocation.HostOfNeighbours(spec, plan.NodeId, _nodeSilos) : null;
+        RequestContext.Set(NodePlacement.RequestKey, new NodePlacementRequest(plan.Device, position, count, host?.ToString()));
         try
         {
             return call(Node(plan.NodeId), plan);
@@ -309,9 +310,13 @@ internal sealed partial class DagGrain(
         var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToList();
         _nodeSilos.TryGetValue(nodeId, out var from);
         var device = _spec.Nodes.First(n => n.Id == nodeId).EffectiveDevice;
-        var target = toSilo is null ? LeastLoaded(accelerators.Qualifying(device, [.. active.Where(s => !s.Equals(from))]), nodeId) : SiloMatching(active, toSilo);
+        var target = toSilo is null
+            ? LeastLoaded(accelerators.Qualifying(device, [.. active.Where(s => !s.Equals(from) && ShmColocation.CanHost(_spec, nodeId, s, _nodeSilos))]), nodeId)
+            : SiloMatching(active, toSilo);
         if (toSilo is not null && accelerators.Qualifying(device, [.. active]).All(s => !s.Equals(target)))
             throw new ArgumentException($"node '{nodeId}' (device '{device}') cannot run on silo {target.Endpoint}: {accelerators.Of(target)?.Describe() ?? "its accelerator is not known"}");
+        if (!ShmColocation.CanHost(_spec, nodeId, target, _nodeSilos))
+            throw new ArgumentException($"node '{nodeId}' cannot move to silo {target.Endpoint}: it shares an shm edge with a node on another host (shm edges join nodes of one host)");
         span?.SetTag(DaggerTelemetry.Tags.TargetSilo, target.ToString());
         var arrived = new TaskCompletionSource<SiloAddress>(TaskCreationOptions.RunContinuationsAsynchronously);
         _moving[nodeId] = arrived;
