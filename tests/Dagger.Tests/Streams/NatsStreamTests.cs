@@ -31,7 +31,7 @@ public sealed class NatsStreamTests(NatsStreamFixture fixture) : StreamProviderC
             var info = (await jetStream.GetConsumerAsync(names.StreamName, names.DurableName(queue))).Info;
             text += $"; {info.Name}: pending {info.NumPending}, ack pending {info.NumAckPending}, redelivered {info.NumRedelivered}, delivered {info.Delivered.StreamSeq}, ack floor {info.AckFloor.StreamSeq}";
         }
-        return text;
+        return text + "\nserver output (last lines):\n" + string.Join("\n", Fixture.Nats.Server.Output.Split('\n').TakeLast(40));
     }
 }
 

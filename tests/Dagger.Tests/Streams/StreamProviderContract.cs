@@ -226,7 +226,7 @@ public abstract class StreamProviderContract<TFixture>(TFixture fixture) : IClas
     /// provider's publish retries can outlast the 30 s grain call timeout while a broker restarts on a loaded machine)
     /// is made again, as a producer resends what it is not sure was sent: the contract is at-least-once delivery.
     /// </summary>
-    private static async Task ProduceInChunksAsync(IContractProducerGrain producer, string key, int count, int chunk, int first = 0)
+    private async Task ProduceInChunksAsync(IContractProducerGrain producer, string key, int count, int chunk, int first = 0)
     {
         for (var i = first; i < count; i += chunk)
         {
@@ -240,6 +240,10 @@ public abstract class StreamProviderContract<TFixture>(TFixture fixture) : IClas
                 catch (TimeoutException) when (attempt < 3)
                 {
                     // Sent again below; duplicates are allowed (and counted once) by the assertions.
+                }
+                catch (TimeoutException e)
+                {
+                    throw new TimeoutException($"producing events {i}.. timed out {attempt} times: {e.Message}\nbroker: {await DescribeBrokerAsync()}", e);
                 }
             }
         }
