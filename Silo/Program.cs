@@ -21,7 +21,9 @@ SiloSettings settings;
 try
 {
     builder.Configuration.AddJsonFile($"appsettings.{profile}.json", optional: profile == "localhost");
-    // Command-line settings win over the profile.
+    // Environment variables (a pod's Dagger__Section__Key) and then command-line settings win over the profile; the
+    // host read the environment before the profile, which would otherwise silently outvote it.
+    builder.Configuration.AddEnvironmentVariables();
     builder.Configuration.AddCommandLine(args);
     settings = SiloSettings.Bind(builder.Configuration, profile);
 }

@@ -53,7 +53,8 @@ public sealed class TestCertificateAuthority : IDisposable
         request.CertificateExtensions.Add(names.Build());
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7f;
-        using var certificate = request.Create(_certificate, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), serial);
+        // Valid while the CA is (issued later than the CA, "now + 1 day" would outlive it, which Create refuses).
+        using var certificate = request.Create(_certificate, DateTimeOffset.UtcNow.AddMinutes(-5), _certificate.NotAfter.AddMinutes(-1), serial);
         var issued = new IssuedCertificate(Path.Combine(Directory, $"{name}.pem"), Path.Combine(Directory, $"{name}.key"), CaCertificate);
         File.WriteAllText(issued.Certificate, certificate.ExportCertificatePem());
         File.WriteAllText(issued.Key, key.ExportPkcs8PrivateKeyPem());
