@@ -1,7 +1,6 @@
 using System.Net;
 using Azure.Data.Tables;
-using Dagger.Orleans.Clustering.AzureStorage;
-using Dagger.Orleans.Clustering.AzureStorage.Hosting;
+using Orleans.Clustering.AzureStorage;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 
@@ -24,7 +23,8 @@ internal sealed class ClusteringSettings
     /// <summary>A storage connection string, e.g. <c>UseDevelopmentStorage=true</c> for Azurite on its default ports.</summary>
     public string? AzureStorage { get; set; }
 
-    public string TableName { get; set; } = AzureTableClusteringOptions.DefaultTableName;
+    /// <summary>Orleans' default (<c>OrleansSiloInstances</c>), the table clients read gateways from; our own provider used <c>DaggerClusterMembership</c>.</summary>
+    public string TableName { get; set; } = AzureStorageClusteringOptions.DEFAULT_TABLE_NAME;
 
     /// <summary>Bound here only to refuse unknown or malformed keys before the silo starts; applied from <see cref="MembershipSection"/>.</summary>
     public ClusterMembershipOptions? Membership { get; set; }
@@ -82,12 +82,13 @@ internal static class ClusteringSetup
                 o.ClusterId = settings.ClusterId;
                 o.ServiceId = settings.ServiceId;
             });
-            silo.UseAzureTableClustering(o =>
+            var tables = clustering.TableServiceClient!;
+            silo.UseAzureStorageClustering(o =>
             {
-                o.TableServiceClient = clustering.TableServiceClient;
+                o.TableServiceClient = tables;
                 o.TableName = clustering.TableName;
-                o.ConnectionSetting = $"{ClusteringSettings.Section}:AzureStorage";
             });
+            MembershipTableErrors.Decorate(silo.Services, tables, clustering.TableName, $"{ClusteringSettings.Section}:AzureStorage");
             return silo;
         }
         return silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort,

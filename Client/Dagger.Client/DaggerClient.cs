@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Dagger.Orleans.Clustering.AzureStorage.Hosting;
 using Dagger.Orleans.Connections.Tls.Hosting;
 using Dagger.Orleans.Hosting;
 using Dagger.Orleans.Operators;
@@ -111,7 +110,10 @@ public sealed partial class DaggerClient : IAsyncDisposable
         builder.UseOrleansClient(client =>
         {
             if (membershipTable is not null)
-                client.UseAzureTableClustering(o => o.TableServiceClient = membershipTable);
+            {
+                client.UseAzureStorageClustering((global::Orleans.Clustering.AzureStorage.AzureStorageGatewayOptions o) => o.TableServiceClient = membershipTable);
+                GatewayListErrors.Decorate(client.Services, membershipTable);
+            }
             else
                 client.UseStaticClustering(cluster.Gateways.Select(IPEndPoint.Parse).ToArray());
             client.Configure<global::Orleans.Configuration.ClusterOptions>(o =>

@@ -83,7 +83,7 @@ public sealed class KubernetesProfileTests : IAsyncLifetime
         Assert.Contains($"pod {_pod} in namespace {Namespace}, IP 127.0.0.1", silo.StderrLine(ready), StringComparison.Ordinal);
         // The membership row carries the pod's name and the address the downward API gave.
         var table = await MembershipTables.OpenAsync(_azurite.ConnectionString, _clusterId);
-        var row = Assert.Single((await table.ReadAll()).Members, m => m.Item1.SiloAddress.Endpoint.Port == siloPort).Item1;
+        var row = Assert.Single((await table.ReadAllAsync(CancellationToken.None)).Members, m => m.Item1.SiloAddress.Endpoint.Port == siloPort).Item1;
         Assert.Equal(_pod, row.SiloName);
         Assert.Equal(IPAddress.Loopback, row.SiloAddress.Endpoint.Address);
         Assert.Equal(global::Orleans.Runtime.SiloStatus.Active, row.Status);

@@ -1,4 +1,3 @@
-using Dagger.Orleans.Clustering.AzureStorage;
 using Dagger.Orleans.Tests.Cli;
 using Dagger.Orleans.Tests.Servers;
 using Dagger.Orleans.Tests.TestSupport;
@@ -17,14 +16,14 @@ public sealed class AzureSiloProcesses : IAsyncLifetime
 {
     private static readonly TimeSpan SiloStartTimeout = TimeSpan.FromSeconds(60);
     private readonly List<CliProcess> _silos = [];
-    private AzureTableMembershipTable? _table;
+    private IMembershipTable? _table;
 
     public AzuriteFixture Azurite { get; } = new();
 
     public string ClusterId { get; } = MembershipTables.NewClusterId();
 
     /// <summary>How a silo-or-test reader sees membership: the table itself.</summary>
-    internal AzureTableMembershipTable Table => _table ?? throw new InvalidOperationException("the fixture has not started");
+    internal IMembershipTable Table => _table ?? throw new InvalidOperationException("the fixture has not started");
 
     public async Task InitializeAsync()
     {
@@ -87,7 +86,7 @@ public sealed class AzureSiloProcesses : IAsyncLifetime
     public async Task<MembershipEntry?> RowAsync(int siloPort)
     {
         MembershipEntry? found = null;
-        foreach (var (entry, _) in (await Table.ReadAll()).Members)
+        foreach (var (entry, _) in (await Table.ReadAllAsync(CancellationToken.None)).Members)
         {
             if (entry.SiloAddress.Endpoint.Port == siloPort && (found is null || entry.SiloAddress.Generation > found.SiloAddress.Generation)) found = entry;
         }

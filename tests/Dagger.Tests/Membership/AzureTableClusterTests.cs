@@ -13,7 +13,7 @@ public sealed class AzureTableClusterTests(AzureSiloProcesses cluster, ITestOutp
     [Fact]
     public async Task Two_silos_join_through_the_table_and_both_become_active()
     {
-        var data = await cluster.Table.ReadAll();
+        var data = await cluster.Table.ReadAllAsync(CancellationToken.None);
 
         var active = data.Members.Where(m => m.Item1.Status == SiloStatus.Active).Select(m => m.Item1.SiloAddress.Endpoint.Port).Distinct().ToList();
         Assert.True(active.Count >= 2, $"expected the two fixture silos active, the table says: {data}");

@@ -1,8 +1,10 @@
 using System.Net;
 using Azure.Data.Tables;
-using Dagger.Orleans.Clustering.AzureStorage;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Clustering.AzureStorage;
+using Orleans.Hosting;
+using Orleans.Messaging;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Runtime;
@@ -16,29 +18,35 @@ internal static class MembershipTables
 
     public static string NewClusterId() => "test-" + Guid.NewGuid().ToString("N")[..12];
 
-    public static AzureTableClusteringOptions Options(string connectionString, string? tableName = null) => new()
+    /// <summary>
+    /// Orleans' own Azure Table membership table (what silos use: its type is internal, so a host that is never started
+    /// builds it the way a silo does), initialized on <paramref name="clusterId"/>.
+    /// </summary>
+    public static async Task<IMembershipTable> OpenAsync(string connectionString, string clusterId, bool initVersion = true)
     {
-        TableServiceClient = new TableServiceClient(connectionString),
-        TableName = tableName ?? AzureTableClusteringOptions.DefaultTableName,
-    };
-
-    public static async Task<AzureTableMembershipTable> OpenAsync(string connectionString, string clusterId, bool initVersion = true)
-    {
-        var table = Create(Options(connectionString), clusterId);
-        await table.InitializeMembershipTable(initVersion);
+        var table = Create(connectionString, clusterId);
+        await table.InitializeMembershipTableAsync(initVersion, CancellationToken.None);
         return table;
     }
 
-    public static AzureTableMembershipTable Create(AzureTableClusteringOptions options, string clusterId) =>
-        new(Microsoft.Extensions.Options.Options.Create(options),
-            Microsoft.Extensions.Options.Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = "dagger" }),
-            NullLogger<AzureTableMembershipTable>.Instance);
+    public static IMembershipTable Create(string connectionString, string clusterId)
+    {
+        var host = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        host.UseOrleans(silo => silo
+            .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, "dagger"))
+            .UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connectionString)));
+        return host.Build().Services.GetRequiredService<IMembershipTable>();
+    }
 
-    public static AzureTableGatewayListProvider GatewayList(string connectionString, string clusterId) =>
-        new(Microsoft.Extensions.Options.Options.Create(Options(connectionString)),
-            Microsoft.Extensions.Options.Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = "dagger" }),
-            Microsoft.Extensions.Options.Options.Create(new GatewayOptions()),
-            NullLogger<AzureTableGatewayListProvider>.Instance);
+    /// <summary>Orleans' Azure Table gateway list, as a client with <c>azureTables</c> in its cluster file reads it.</summary>
+    public static IGatewayListProvider GatewayList(string connectionString, string clusterId)
+    {
+        var host = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        host.UseOrleansClient(client => client
+            .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, "dagger"))
+            .UseAzureStorageClustering((AzureStorageGatewayOptions o) => o.TableServiceClient = new TableServiceClient(connectionString)));
+        return host.Build().Services.GetRequiredService<IGatewayListProvider>();
+    }
 
     /// <summary>A silo entry as Orleans writes one; times at whole seconds, as they round-trip through any store.</summary>
     public static MembershipEntry Entry(SiloStatus status = SiloStatus.Joining, int port = 11111, int proxyPort = 30000)
