@@ -38,6 +38,13 @@ public sealed partial class DaggerClient : IAsyncDisposable
     public IReadOnlyCollection<string> Transports { get; }
 
     /// <summary>
+    /// The embedded silo's default <see cref="DaggerOptions.MaxResultBytes"/>: 256 MiB, enough for a <c>collect</c> of
+    /// 10 million numbers (charged at 21-25 bytes each before it is written), while an endless source into
+    /// <c>collect</c> still fails at a few hundred MB of memory.
+    /// </summary>
+    public const long EmbeddedMaxResultBytes = 256L << 20;
+
+    /// <summary>
     /// Starts an in-process silo with in-memory edges on free loopback ports, and a client of it. The silo declares
     /// what it finds (a GPU through CUDA or OpenCL, else cpu) and, being the whole cluster, stands in for a GPU when it
     /// has none: <c>gpu</c> nodes then run their kernels on ILGPU's CPU accelerator (<see cref="DaggerOptions.GpuStandIn"/>;
@@ -64,6 +71,9 @@ public sealed partial class DaggerClient : IAsyncDisposable
                 o.Shm = new ShmOptions();
                 // The user who runs it wrote the spec: their files are theirs to read, as with any local program.
                 o.Files.Unrestricted = true;
+                // Client and silo share this process: results never cross a network, so Orleans' 100 MB message limit,
+                // which the cluster default of MaxResultBytes keeps under, does not bind here.
+                o.MaxResultBytes = EmbeddedMaxResultBytes;
                 configure?.Invoke(o);
             });
         });

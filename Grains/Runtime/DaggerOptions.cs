@@ -92,7 +92,8 @@ public sealed class DaggerOptions
     public SpecLimits Limits { get; set; } = new();
 
     /// <summary>
-    /// The most bytes one sink's result may take, as JSON (<c>Dagger:MaxResultBytes</c>, default 64 MiB): a sink whose
+    /// The most bytes one sink's result may take, as JSON (<c>Dagger:MaxResultBytes</c>, default 64 MiB; the embedded silo of
+    /// <c>DaggerClient.StartEmbeddedAsync</c> sets 256 MiB, as its results cross no network): a sink whose
     /// result grows past it fails the run naming the node and the cap, rather than growing a silo's memory without
     /// bound. Results travel to the client in one grain message, and Orleans refuses a message over 100 MB by
     /// default: a cap well under that keeps a run's results deliverable.

@@ -7,7 +7,7 @@ namespace Dagger.Orleans.Tests.Cli;
 public sealed class ResultCapCommandTests(CliFixture cli)
 {
     [Fact]
-    public async Task Collect_on_an_endless_source_fails_at_the_default_cap_with_a_result_document_naming_node_and_cap()
+    public async Task Collect_on_an_endless_source_fails_at_the_embedded_default_cap_with_a_result_document_naming_node_and_cap()
     {
         var spec = cli.WriteSpec("endless-collect.json", """
             { "nodes": [ { "id": "src", "op": "range" }, { "id": "out", "op": "collect" } ],
@@ -19,7 +19,29 @@ public sealed class ResultCapCommandTests(CliFixture cli)
         Assert.True(result.ExitCode == 1, result.ToString());
         var document = result.Document();
         Assert.Equal("Failed", document.GetProperty("status").GetString());
-        Assert.Contains("node 'out': its result grew past the cap of 67108864 bytes", document.GetProperty("error").GetString());
+        Assert.Contains("node 'out': its result grew past the cap of 268435456 bytes", document.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task A_collect_of_ten_million_elements_completes_under_the_embedded_default_cap_and_prints_them_all()
+    {
+        // Issue 17: ~79 MB of JSON, charged at 21 bytes an element (210 MB) while it arrives: over the cluster default
+        // of 64 MiB, under the embedded silo's 256 MiB.
+        var spec = cli.WriteSpec("collect-10m.json", """
+            { "nodes": [ { "id": "src", "op": "range", "args": { "count": 10000000 } }, { "id": "out", "op": "collect" } ],
+              "edges": [ { "from": "src", "to": "out" } ] }
+            """);
+
+        var result = await cli.RunAsync("run", spec);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var document = result.Document();
+        Assert.Equal("Completed", document.GetProperty("status").GetString());
+        var values = document.GetProperty("results").GetProperty("out");
+        Assert.Equal(10_000_000, values.GetArrayLength());
+        Assert.Equal(0, values[0].GetInt64());
+        Assert.Equal(1_234_567, values[1_234_567].GetInt64());
+        Assert.Equal(9_999_999, values[9_999_999].GetInt64());
     }
 
     [Fact]
