@@ -20,6 +20,10 @@ public enum ElementKind : byte { Int64, Float64, Float32, Vector, Record, Comple
 /// consumer on the silo, and writing into it would change what the others see. <see cref="Release"/> returns
 /// pooled buffers. Across silos <see cref="BatchCodec"/> sends only the elements and reads them into a pooled
 /// buffer, which then belongs to its receiver alone.
+/// <para>The holder count and everything that changes it (<see cref="Release"/>, <see cref="AddHolders"/>, the
+/// <c>Adopt…</c> calls, <see cref="CloneExclusive"/>) are internal to the runtime's assemblies (InternalsVisibleTo in
+/// Grains.Interfaces.csproj): an operator, built-in or a user's plugin, cannot release or re-own a batch — the compiler
+/// refuses it — and so cannot hand a buffer back to the pool while the runtime still passes it on.</para>
 /// </remarks>
 [Immutable]
 public sealed class Batch
@@ -112,16 +116,16 @@ public sealed class Batch
     }
 
     /// <summary>The number of holders; a batch is written only by its sole holder.</summary>
-    public bool IsExclusive => Volatile.Read(ref _holders) <= 1;
+    internal bool IsExclusive => Volatile.Read(ref _holders) <= 1;
 
     /// <summary>
     /// Called where a batch arrives: a batch that crossed a silo boundary was just deserialized, has no holders yet,
     /// and belongs to its receiver alone.
     /// </summary>
-    public void AdoptIfReceivedCopy() => Interlocked.CompareExchange(ref _holders, 1, 0);
+    internal void AdoptIfReceivedCopy() => Interlocked.CompareExchange(ref _holders, 1, 0);
 
     /// <summary>Adds holders before a batch is handed to more consumers.</summary>
-    public void AddHolders(int count) => Interlocked.Add(ref _holders, count);
+    internal void AddHolders(int count) => Interlocked.Add(ref _holders, count);
 
     /// <summary>
     /// Called where a batch arrives from a stream provider: the provider's cache holds that very object and may deliver
@@ -129,7 +133,7 @@ public sealed class Batch
     /// gets a private copy) and its buffers are never returned to the pool (the cache lets go of it by dropping it).
     /// Every delivery adds the holder its consumer releases.
     /// </summary>
-    public void AdoptFromStreamCache()
+    internal void AdoptFromStreamCache()
     {
         lock (this)
         {
@@ -147,7 +151,7 @@ public sealed class Batch
     /// <summary>Drops one holder; the last one returns the pooled buffers.</summary>
     /// <exception cref="InvalidOperationException">The batch was released more times than it was held: whoever did
     /// that handed on a buffer it no longer owned, and someone may already be writing another batch into it.</exception>
-    public void Release()
+    internal void Release()
     {
         var left = Interlocked.Decrement(ref _holders);
         if (left < 0 && !Final)
@@ -181,7 +185,7 @@ public sealed class Batch
     }
 
     /// <summary>A private deep copy (records cloned too), for a consumer that writes into its input.</summary>
-    public Batch CloneExclusive()
+    internal Batch CloneExclusive()
     {
         var copy = Rent(Kind, Math.Max(Count, 1), Width);
         copy.Sequence = Sequence;

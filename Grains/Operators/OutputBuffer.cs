@@ -20,11 +20,19 @@ public sealed class OutputBuffer
 
     internal Batch TakeReady() => _ready.Dequeue();
 
-    /// <summary>Passes a whole batch on (after what was written before it).</summary>
+    /// <summary>
+    /// Passes a whole batch on (after what was written before it). Forwarding hands the batch to the output: the
+    /// runtime may renumber or cut it before it goes out, so the operator must not write to it afterwards.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The batch is already waiting to go out: forwarding it again would
+    /// send one buffer twice under two sequence numbers.</exception>
     public void Forward(Batch batch)
     {
         Flush();
         if (batch.Count == 0) return;
+        // Queue.Contains compares references here (Batch has no Equals) and allocates nothing; the queue holds a few batches.
+        if (_ready.Contains(batch))
+            throw new InvalidOperationException($"batch {batch.Sequence} ({batch.Kind}, {batch.Count} elements) was forwarded twice; forward a batch once");
         batch.AddHolders(1);
         _ready.Enqueue(batch);
     }

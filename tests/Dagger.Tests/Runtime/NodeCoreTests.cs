@@ -105,6 +105,55 @@ public sealed class NodeCoreTests
     }
 
     [Fact]
+    public void A_batch_forwarded_twice_is_refused_and_goes_out_once()
+    {
+        var (core, _) = Core("scale", """{"factor":1}""");
+        var mine = Doubles(3, 1, 2);
+        core.Output.Forward(mine);
+
+        var error = Assert.Throws<InvalidOperationException>(() => core.Output.Forward(mine));
+
+        Assert.Contains("forwarded twice", error.Message);
+        var emitted = core.NextToEmit()!;
+        Assert.Null(core.NextToEmit());
+        Assert.Equal([1.0, 2], emitted.Float64s.ToArray());
+        emitted.Release();
+        mine.Release();
+    }
+
+    [Fact]
+    public async Task A_batch_from_a_stream_cache_reaches_a_writing_operator_only_as_a_private_copy_and_stays_as_cached()
+    {
+        var (core, _) = Core("scale", """{"factor":10}""");
+        var cached = Doubles(0, 1, 2, 3);
+        cached.AdoptFromStreamCache();
+
+        await core.ProcessAsync(0, cached, CancellationToken.None);
+        core.Output.Flush();
+        var emitted = core.NextToEmit()!;
+
+        Assert.NotSame(cached, emitted);
+        Assert.Equal([1.0, 2, 3], cached.Float64s.ToArray());
+        Assert.Equal([10.0, 20, 30], emitted.Float64s.ToArray());
+        emitted.Release();
+    }
+
+    [Theory]
+    [InlineData(nameof(Batch.Release))]
+    [InlineData(nameof(Batch.AddHolders))]
+    [InlineData(nameof(Batch.AdoptIfReceivedCopy))]
+    [InlineData(nameof(Batch.AdoptFromStreamCache))]
+    [InlineData(nameof(Batch.CloneExclusive))]
+    public void Only_the_runtime_can_change_who_holds_a_batch(string member)
+    {
+        // An operator or a user's plugin does not compile against these; the test pins that they stay non-public.
+        var method = typeof(Batch).GetMethod(member, System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
+
+        Assert.NotNull(method);
+        Assert.True(method!.IsAssembly, $"Batch.{member} must be internal (the runtime's), not visible to operators");
+    }
+
+    [Fact]
     public void A_lockstep_join_combines_batches_of_different_sizes_element_by_element_and_carries_the_unread_rest()
     {
         var join = new LockstepJoin((LockstepOperator)Catalog.Create("add", "{}"), 2);
