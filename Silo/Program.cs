@@ -75,7 +75,8 @@ builder.UseOrleans(silo =>
         if (settings.Mqtt is not null) options.Transports.Add(Dagger.Orleans.Spec.Transports.Mqtt);
         options.Window = settings.Window;
         options.Accelerator = settings.Accelerator;
-        options.StateStorage = stateStorage;
+        options.StateStorage = stateStorage?.RunStorageName;
+        options.CheckpointStorage = stateStorage?.CheckpointStorageName;
         options.OperatorAssemblies.AddRange(settings.OperatorAssemblies);
         options.Shm = settings.Shm;
         settings.ApplyLimits(options);

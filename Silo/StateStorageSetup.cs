@@ -1,12 +1,13 @@
-using Dagger.Orleans.Persistence.AzureStorage.Hosting;
+using Dagger.Orleans.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace Dagger.Orleans.Silo;
 
 /// <summary>
 /// The <c>Dagger:State</c> section: where runs and durable nodes' checkpoints are kept. <c>Provider</c> = <c>memory</c>
-/// (the default: as long as the cluster lives) or <c>azure</c> (Azure Tables, blobs for large records, at the
-/// <c>AzureStorage</c> connection string — Azurite locally): runs then outlive a restart of every silo, and nodes
+/// (the default: as long as the cluster lives) or <c>azure</c> (Orleans' official Azure storage at the <c>AzureStorage</c>
+/// connection string — Azurite locally: runs as blobs in <c>ContainerName</c>, checkpoints as rows in <c>TableName</c>):
+/// runs then outlive a restart of every silo, and nodes
 /// whose edges are all on NATS/MQTT resume from their checkpoints when their silo dies.
 /// </summary>
 internal sealed class StateSettings
@@ -15,15 +16,19 @@ internal sealed class StateSettings
     public const string MemoryProvider = "memory";
     public const string AzureProvider = "azure";
 
-    /// <summary>The name of the grain storage the silo registers for the runtime (DaggerOptions.StateStorage).</summary>
-    public const string StorageName = "dagger";
-
     public string Provider { get; set; } = MemoryProvider;
 
     /// <summary>A storage connection string, e.g. <c>UseDevelopmentStorage=true</c> for Azurite on its default ports.</summary>
     public string? AzureStorage { get; set; }
 
-    public string TableName { get; set; } = "DaggerGrainState";
+    /// <summary>The table of durable nodes' checkpoints (official Azure table grain storage).</summary>
+    public string TableName { get; set; } = new AzureStateStorageOptions().TableName;
+
+    /// <summary>The blob container of run records (official Azure blob grain storage).</summary>
+    public string ContainerName { get; set; } = new AzureStateStorageOptions().ContainerName;
+
+    /// <summary>Where the previous Dagger version kept runs: a silo start that finds runs there fails, naming it. Empty: no check.</summary>
+    public string? PreviousVersionTableName { get; set; } = new AzureStateStorageOptions().PreviousVersionTableName;
 
     public static StateSettings Bind(IConfiguration configuration, string profile)
     {
@@ -45,16 +50,26 @@ internal sealed class StateSettings
 
 internal static class StateStorageSetup
 {
-    /// <summary>Registers the run-state storage <see cref="SiloSettings.State"/> names; answers its name for DaggerOptions.StateStorage (null: the runtime's in-memory one).</summary>
-    public static string? UseDaggerStateStorage(this ISiloBuilder silo, SiloSettings settings)
+    /// <summary>
+    /// Registers the run-state storages <see cref="SiloSettings.State"/> names; answers their names for
+    /// DaggerOptions.StateStorage and CheckpointStorage (null: the runtime's in-memory state).
+    /// </summary>
+    public static AzureStateStorageOptions? UseDaggerStateStorage(this ISiloBuilder silo, SiloSettings settings)
     {
         var state = settings.State;
         if (state.Provider != StateSettings.AzureProvider) return null;
-        silo.AddAzureTableGrainStorage(StateSettings.StorageName, o =>
+        var names = new AzureStateStorageOptions
         {
-            o.UseConnectionString(state.AzureStorage!);
-            o.TableName = state.TableName;
+            TableName = state.TableName,
+            ContainerName = state.ContainerName,
+            PreviousVersionTableName = string.IsNullOrEmpty(state.PreviousVersionTableName) ? null : state.PreviousVersionTableName,
+        };
+        silo.AddDaggerAzureStateStorage(state.AzureStorage!, o =>
+        {
+            o.TableName = names.TableName;
+            o.ContainerName = names.ContainerName;
+            o.PreviousVersionTableName = names.PreviousVersionTableName;
         });
-        return StateSettings.StorageName;
+        return names;
     }
 }

@@ -2,8 +2,6 @@ using Dagger.Orleans.Runtime.Durability;
 using Dagger.Orleans.Wire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Orleans.Serialization;
-using Orleans.Storage;
 
 namespace Dagger.Orleans.Runtime;
 
@@ -32,9 +30,8 @@ internal sealed partial class DagGrain
     /// </summary>
     private bool HasRecord => _options.StateStorage is not null;
 
-    private DurableRecord<DagSnapshot> Record => _record ??= new DurableRecord<DagSnapshot>(
-        ServiceProvider.GetRequiredKeyedService<IGrainStorage>(_options.StateStorage!), _options.StateStorage!,
-        ServiceProvider.GetRequiredService<Serializer>(), RecordStateName, this.GetGrainId());
+    private DurableRecord<DagSnapshot> Record => _record ??= DurableRecord<DagSnapshot>.In(
+        ServiceProvider, _options.StateStorage!, RecordStateName, this.GetGrainId());
 
     /// <summary>
     /// Writes the run's record. A storage that stays down fails the run (once: failing saves again, and that save's

@@ -74,10 +74,20 @@ public sealed class DaggerOptions
     /// <summary>
     /// The grain storage that keeps runs (spec, state, node progress, results), durable nodes' checkpoints and the run
     /// registry, so a run outlives the silos that ran it: the name of a persistent storage the host registered (e.g.
-    /// <c>AddAzureTableGrainStorage("dagger", ...)</c>). Null (the default): runs live in their DAG grain's memory only;
+    /// <c>AddDaggerAzureStateStorage(connectionString)</c> registers "dagger", official Azure blob storage). Null (the default): runs live in their DAG grain's memory only;
     /// a full restart, or the death of the DAG grain's silo, loses them, and no node resumes from a checkpoint.
     /// </summary>
     public string? StateStorage { get; set; }
+
+    /// <summary>
+    /// The grain storage for durable nodes' checkpoints (small, written after every batch): e.g. the official Azure
+    /// table storage (<c>AddDaggerAzureStateStorage</c> registers "dagger-checkpoints"). Null (the default): checkpoints
+    /// go to <see cref="StateStorage"/>. Used only when <see cref="StateStorage"/> is set.
+    /// </summary>
+    public string? CheckpointStorage { get; set; }
+
+    /// <summary>Where checkpoints go: <see cref="CheckpointStorage"/>, else <see cref="StateStorage"/>.</summary>
+    internal string? CheckpointStorageName => CheckpointStorage ?? StateStorage;
 
     /// <summary>
     /// <c>shm</c> edges (a ring in a memory-mapped file between two nodes of one host): on when set, with its directory

@@ -2,8 +2,6 @@ using Dagger.Orleans.Operators;
 using Dagger.Orleans.Runtime.Durability;
 using Dagger.Orleans.Wire;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Serialization;
-using Orleans.Storage;
 
 namespace Dagger.Orleans.Runtime;
 
@@ -11,7 +9,7 @@ namespace Dagger.Orleans.Runtime;
 /// Resuming without gaps after a silo dies or the whole cluster restarts, for a node whose every edge is on a broker
 /// (<c>nats</c>/<c>mqtt</c>), in a cluster with a persistent run-state storage: a durable node. After each batch it takes or emits, it flushes its output and writes a
 /// checkpoint — operator state, stream positions, sequence numbers — to the run-state storage
-/// (<see cref="DaggerOptions.StateStorage"/>); only then does the delivery of that batch complete, so the broker keeps
+/// (<see cref="DaggerOptions.CheckpointStorage"/>); only then does the delivery of that batch complete, so the broker keeps
 /// (and will deliver again) every batch the last checkpoint does not cover. When the node's silo dies, or after a
 /// cluster restart, its DAG grain starts it again and it reads that checkpoint: the broker redelivers what came after,
 /// what it had already emitted is emitted again with the same sequence numbers and dropped downstream, and nothing is
@@ -39,9 +37,8 @@ internal sealed partial class NodeGrain
         && plan.Inputs.All(e => Spec.Transports.OutlivesSilos(e.Transport))
         && plan.Outputs.All(e => Spec.Transports.OutlivesSilos(e.Transport));
 
-    private DurableRecord<NodeSnapshot> CheckpointRecord => _checkpoint ??= new DurableRecord<NodeSnapshot>(
-        ServiceProvider.GetRequiredKeyedService<IGrainStorage>(options.Value.StateStorage!), options.Value.StateStorage!,
-        ServiceProvider.GetRequiredService<Serializer>(), CheckpointStateName, this.GetGrainId());
+    private DurableRecord<NodeSnapshot> CheckpointRecord => _checkpoint ??= DurableRecord<NodeSnapshot>.In(
+        ServiceProvider, options.Value.CheckpointStorageName!, CheckpointStateName, this.GetGrainId());
 
     public async Task<SiloAddress> ResumeAsync(NodePlan plan)
     {

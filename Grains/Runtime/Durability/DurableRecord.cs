@@ -1,44 +1,58 @@
-using Orleans.Serialization;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 
 namespace Dagger.Orleans.Runtime.Durability;
 
 /// <summary>
-/// One record a grain keeps in the run-state storage (<see cref="DaggerOptions.StateStorage"/>): a DAG grain's run, a
-/// durable node's checkpoint. Read only when wanted (a node that never needs its checkpoint never reads it) and
-/// written one write at a time: a reentrant grain may save several times while a write is out, and the writes
-/// after it coalesce into one of the latest value. A failing storage is retried a few times, then the failure
-/// reaches the caller, naming the record and the storage — the caller decides (a run fails), nothing is dropped.
+/// One record a grain keeps in a persistent grain storage (<see cref="DaggerOptions.StateStorage"/> for runs,
+/// <see cref="DaggerOptions.CheckpointStorage"/> for checkpoints): a DAG grain's run, a durable node's checkpoint.
+/// Read only when wanted (a node that never needs its checkpoint never reads it) and written one write at a time: a
+/// reentrant grain may save several times while a write is out, and the writes after it coalesce into one of the
+/// latest value. A failing storage is retried a few times, then the failure reaches the caller, naming the record, the
+/// storage and where it is — the caller decides (a run fails), nothing is dropped. The value goes to the storage as
+/// it is, in a <see cref="StoredRecord{T}"/> that carries its format; the storage serializes it (once).
 /// </summary>
 internal sealed class DurableRecord<T> where T : class
 {
     private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
     private readonly IGrainStorage _storage;
-    private readonly Serializer _serializer;
     private readonly string _stateName;
     private readonly GrainId _grainId;
     private readonly string _storageName;
-    private readonly GrainState<StoredBytes> _state = new(new StoredBytes());
+    private readonly string? _where;
+    private readonly GrainState<StoredRecord<T>> _state = new(new StoredRecord<T>());
     private T? _pending;
     private Task? _writing;
     // Whether this instance has heard the stored ETag (a read, or its own write): a first write without it reads first.
     private bool _etagKnown;
 
-    public DurableRecord(IGrainStorage storage, string storageName, Serializer serializer, string stateName, GrainId grainId)
+    public DurableRecord(IGrainStorage storage, string storageName, string stateName, GrainId grainId, DurableStorageDescription? where = null)
     {
         _storage = storage;
         _storageName = storageName;
-        _serializer = serializer;
         _stateName = stateName;
         _grainId = grainId;
+        _where = where?.Text;
     }
 
+    /// <summary>The record <paramref name="stateName"/> of <paramref name="grainId"/> in the grain storage the silo registered as <paramref name="storageName"/>.</summary>
+    public static DurableRecord<T> In(IServiceProvider services, string storageName, string stateName, GrainId grainId) => new(
+        services.GetRequiredKeyedService<IGrainStorage>(storageName), storageName, stateName, grainId,
+        services.GetKeyedService<DurableStorageDescription>(storageName));
+
     /// <summary>The stored value, or null when there is none.</summary>
+    /// <exception cref="DurableStateException">The record was written in a format this version does not read.</exception>
     public async Task<T?> ReadAsync()
     {
-        await WithRetriesAsync("read", () => _storage.ReadStateAsync(_stateName, _grainId, _state));
+        await WithRetriesAsync("read", () => Described(_storage.ReadStateAsync(_stateName, _grainId, _state)));
         _etagKnown = true;
-        return _state.RecordExists && _state.State?.Data is { Length: > 0 } data ? _serializer.Deserialize<T>(data) : null;
+        if (!_state.RecordExists || _state.State is not { } stored) return null;
+        if (stored.Format != StoredRecord<T>.CurrentFormat)
+        {
+            throw new DurableStateException(
+                $"'{_stateName}' of {_grainId} in grain storage '{_storageName}'{At} was written in record format {stored.Format}; this version reads format {StoredRecord<T>.CurrentFormat} only and leaves the record as it is");
+        }
+        return stored.Value;
     }
 
     /// <summary>Stores <paramref name="value"/>; completes once it (or a later value) is stored.</summary>
@@ -56,7 +70,7 @@ internal sealed class DurableRecord<T> where T : class
     {
         if (_writing is { } writing) await writing;
         if (!_state.RecordExists && _state.ETag is null) return;
-        await WithRetriesAsync("clear", () => _storage.ClearStateAsync(_stateName, _grainId, _state));
+        await WithRetriesAsync("clear", () => Described(_storage.ClearStateAsync(_stateName, _grainId, _state)));
     }
 
     private async Task WriteLoopAsync()
@@ -65,8 +79,8 @@ internal sealed class DurableRecord<T> where T : class
         {
             // A record this activation never read may have been written by an earlier one: write over what is there
             // only as its successor, which reads it first — a later writer then makes this one stale, never the reverse.
-            var current = new GrainState<StoredBytes>(new StoredBytes());
-            await WithRetriesAsync("read", () => _storage.ReadStateAsync(_stateName, _grainId, current));
+            var current = new GrainState<StoredRecord<T>>(new StoredRecord<T>());
+            await WithRetriesAsync("read", () => Described(_storage.ReadStateAsync(_stateName, _grainId, current)));
             _state.ETag = current.ETag;
             _state.RecordExists = current.RecordExists;
             _etagKnown = true;
@@ -74,8 +88,26 @@ internal sealed class DurableRecord<T> where T : class
         while (_pending is { } value)
         {
             _pending = null;
-            _state.State = new StoredBytes { Data = _serializer.SerializeToArray(value) };
-            await WithRetriesAsync("write", () => _storage.WriteStateAsync(_stateName, _grainId, _state));
+            _state.State = new StoredRecord<T> { Value = value };
+            await WithRetriesAsync("write", () => Described(_storage.WriteStateAsync(_stateName, _grainId, _state)));
+        }
+    }
+
+    private string At => _where is null ? "" : $" ({_where})";
+
+    /// <summary>
+    /// A storage failure as the providers report it ("Connection refused", an HTTP status) with where the storage is
+    /// in front, so the message that finally reaches the run names the endpoint; an ETag conflict passes unchanged.
+    /// </summary>
+    private async Task Described(Task operation)
+    {
+        try
+        {
+            await operation;
+        }
+        catch (Exception e) when (_where is not null && e is not InconsistentStateException && e is not DurableStateException)
+        {
+            throw new DurableStateException($"{_where}: {e.Message}", e);
         }
     }
 

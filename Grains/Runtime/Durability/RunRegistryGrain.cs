@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Serialization;
-using Orleans.Storage;
 
 namespace Dagger.Orleans.Runtime.Durability;
 
@@ -32,8 +30,7 @@ internal sealed partial class RunRegistryGrain(IOptions<DaggerOptions> options, 
     {
         // Only resumable runs register, and a run is resumable only with a persistent storage.
         var storageName = options.Value.StateStorage ?? throw new InvalidOperationException("the run registry needs DaggerOptions.StateStorage: a persistent grain storage");
-        _record = new DurableRecord<RunList>(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(storageName), storageName,
-            ServiceProvider.GetRequiredService<Serializer>(), "list", this.GetGrainId());
+        _record = DurableRecord<RunList>.In(ServiceProvider, storageName, "list", this.GetGrainId());
         _runs = await _record.ReadAsync() ?? new RunList();
     }
 

@@ -1,7 +1,6 @@
 using Dagger.Orleans.Client;
 using Dagger.Orleans.Hosting;
 using Dagger.Orleans.Operators;
-using Dagger.Orleans.Persistence.AzureStorage.Hosting;
 using Dagger.Orleans.Spec;
 using Dagger.Orleans.Streaming.Mqtt.Hosting;
 using Dagger.Orleans.Streaming.Nats.Hosting;
@@ -15,13 +14,14 @@ using Xunit;
 namespace Dagger.Orleans.Tests.Durability;
 
 /// <summary>
-/// What durable runs need, for real: Azurite (the run-state storage, Azure tables and blobs), nats-server and mosquitto (the edges),
+/// What durable runs need, for real: Azurite (the run-state storage: official Orleans blob storage for runs, table storage for checkpoints), nats-server and mosquitto (the edges),
 /// and a 2-silo in-process cluster on them. <see cref="RestartAsync"/> kills every silo and starts a new cluster of
 /// the same service on the same servers — a full cluster restart.
 /// </summary>
 public sealed class DurableCluster : IAsyncLifetime
 {
     public const string StorageName = "dagger";
+    public const string CheckpointStorageName = "dagger-checkpoints";
     private readonly string _serviceId = "durable-" + Guid.NewGuid().ToString("N")[..8];
 
     public AzuriteFixture Azurite { get; } = new();
@@ -63,7 +63,7 @@ public sealed class DurableCluster : IAsyncLifetime
         {
             if (Environment.GetEnvironmentVariable("DAGGER_TEST_LOG") == "1")
                 silo.Services.AddLogging(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning).AddFilter("Dagger", LogLevel.Information));
-            silo.AddAzureTableGrainStorage(StorageName, o => o.UseConnectionString(connectionString));
+            silo.AddDaggerAzureStateStorage(connectionString);
             silo.AddNatsStreams(Transports.Nats, streams =>
             {
                 streams.ConfigureNats(o =>
@@ -93,6 +93,7 @@ public sealed class DurableCluster : IAsyncLifetime
                 o.Transports.Add(Transports.Nats);
                 o.Transports.Add(Transports.Mqtt);
                 o.StateStorage = StorageName;
+                o.CheckpointStorage = CheckpointStorageName;
                 o.BalancePeriod = TimeSpan.Zero;
             });
         });
