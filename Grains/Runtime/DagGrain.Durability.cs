@@ -34,7 +34,8 @@ internal sealed partial class DagGrain
 
     private DurableRecord<DagSnapshot> Record => _record ??= new DurableRecord<DagSnapshot>(
         ServiceProvider.GetRequiredKeyedService<IGrainStorage>(_options.StateStorage!), _options.StateStorage!,
-        ServiceProvider.GetRequiredService<Serializer>(), RecordStateName, this.GetGrainId());
+        ServiceProvider.GetRequiredService<Serializer>(), RecordStateName, this.GetGrainId(),
+        ServiceProvider.GetRequiredService<Resilience.ResiliencePipelines>().StateStorage);
 
     /// <summary>
     /// Writes the run's record. A storage that stays down fails the run (once: failing saves again, and that save's

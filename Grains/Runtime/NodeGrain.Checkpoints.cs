@@ -41,7 +41,8 @@ internal sealed partial class NodeGrain
 
     private DurableRecord<NodeSnapshot> CheckpointRecord => _checkpoint ??= new DurableRecord<NodeSnapshot>(
         ServiceProvider.GetRequiredKeyedService<IGrainStorage>(options.Value.StateStorage!), options.Value.StateStorage!,
-        ServiceProvider.GetRequiredService<Serializer>(), CheckpointStateName, this.GetGrainId());
+        ServiceProvider.GetRequiredService<Serializer>(), CheckpointStateName, this.GetGrainId(),
+        ServiceProvider.GetRequiredService<Resilience.ResiliencePipelines>().StateStorage);
 
     public async Task<SiloAddress> ResumeAsync(NodePlan plan)
     {

@@ -1,4 +1,6 @@
+using Dagger.Orleans.Runtime.Resilience;
 using Orleans.Serialization;
+using Polly;
 using Orleans.Storage;
 
 namespace Dagger.Orleans.Runtime.Durability;
@@ -12,7 +14,8 @@ namespace Dagger.Orleans.Runtime.Durability;
 /// </summary>
 internal sealed class DurableRecord<T> where T : class
 {
-    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
+    private static readonly ResiliencePipeline SystemClockRetries = ResiliencePipelines.BuildStateStorage(TimeProvider.System);
+    private readonly ResiliencePipeline _retries;
     private readonly IGrainStorage _storage;
     private readonly Serializer _serializer;
     private readonly string _stateName;
@@ -24,8 +27,9 @@ internal sealed class DurableRecord<T> where T : class
     // Whether this instance has heard the stored ETag (a read, or its own write): a first write without it reads first.
     private bool _etagKnown;
 
-    public DurableRecord(IGrainStorage storage, string storageName, Serializer serializer, string stateName, GrainId grainId)
+    public DurableRecord(IGrainStorage storage, string storageName, Serializer serializer, string stateName, GrainId grainId, ResiliencePipeline? retries = null)
     {
+        _retries = retries ?? SystemClockRetries;
         _storage = storage;
         _storageName = storageName;
         _serializer = serializer;
@@ -79,29 +83,27 @@ internal sealed class DurableRecord<T> where T : class
         }
     }
 
+    /// <summary>Runs <paramref name="operation"/> on the <see cref="ResiliencePipelines.StateStorageName"/> schedule; the last failure reaches the caller, named.</summary>
     private async Task WithRetriesAsync(string what, Func<Task> operation)
     {
-        for (var attempt = 0; ; attempt++)
+        var attempts = 0;
+        try
         {
-            try
+            await _retries.ExecuteAsync(async _ =>
             {
+                attempts++;
                 await operation();
-                return;
-            }
-            catch (InconsistentStateException e)
-            {
-                // Someone wrote the record after this instance last saw it: another activation of the same grain took
-                // over (this one's silo was declared dead, say). Its record is newer; this writer is stale and stops.
-                throw new StaleRecordException($"'{_stateName}' of {_grainId} in grain storage '{_storageName}' was written by another activation since this one read it: this one is stale and does not overwrite it", e);
-            }
-            catch (Exception) when (attempt < RetryDelays.Length)
-            {
-                await Task.Delay(RetryDelays[attempt]);
-            }
-            catch (Exception e)
-            {
-                throw new DurableStateException($"could not {what} '{_stateName}' of {_grainId} in grain storage '{_storageName}' after {attempt + 1} attempts: {e.Message}", e);
-            }
+            });
+        }
+        catch (InconsistentStateException e)
+        {
+            // Someone wrote the record after this instance last saw it: another activation of the same grain took
+            // over (this one's silo was declared dead, say). Its record is newer; this writer is stale and stops.
+            throw new StaleRecordException($"'{_stateName}' of {_grainId} in grain storage '{_storageName}' was written by another activation since this one read it: this one is stale and does not overwrite it", e);
+        }
+        catch (Exception e)
+        {
+            throw new DurableStateException($"could not {what} '{_stateName}' of {_grainId} in grain storage '{_storageName}' after {attempts} attempts: {e.Message}", e);
         }
     }
 }

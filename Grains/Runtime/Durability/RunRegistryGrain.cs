@@ -33,7 +33,8 @@ internal sealed partial class RunRegistryGrain(IOptions<DaggerOptions> options, 
         // Only resumable runs register, and a run is resumable only with a persistent storage.
         var storageName = options.Value.StateStorage ?? throw new InvalidOperationException("the run registry needs DaggerOptions.StateStorage: a persistent grain storage");
         _record = new DurableRecord<RunList>(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(storageName), storageName,
-            ServiceProvider.GetRequiredService<Serializer>(), "list", this.GetGrainId());
+            ServiceProvider.GetRequiredService<Serializer>(), "list", this.GetGrainId(),
+            ServiceProvider.GetRequiredService<Resilience.ResiliencePipelines>().StateStorage);
         _runs = await _record.ReadAsync() ?? new RunList();
     }
 
