@@ -17,7 +17,7 @@ internal sealed class FftKernel : KernelHost
         _output = new StagedBuffer<float>(Accelerator);
     }
 
-    public void Run(Batch input, OutputBuffer output, bool inverse, string what)
+    public void Run(InputBatch input, OutputBuffer output, bool inverse, string what)
     {
         var floats = 2 * input.Count * input.Width;
         ReadOnlySpan<float> result;

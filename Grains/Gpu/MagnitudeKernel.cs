@@ -20,7 +20,7 @@ internal sealed class MagnitudeKernel : KernelHost
         _output = new StagedBuffer<float>(Accelerator);
     }
 
-    public void Run(Batch input, OutputBuffer output)
+    public void Run(InputBatch input, OutputBuffer output)
     {
         var samples = input.Count * input.Width;
         ReadOnlySpan<float> result;

@@ -52,13 +52,14 @@ public abstract class SourceOperator : DaggerOperator
     public abstract ValueTask<bool> ProduceAsync(OutputBuffer output, CancellationToken cancellation);
 }
 
-/// <summary>An operator that turns input batches into output. Multi-input transforms (like <c>merge</c>) receive batches as they arrive, with their port.</summary>
+/// <summary>
+/// An operator that turns input batches into output. Multi-input transforms (like <c>merge</c>) receive batches as they
+/// arrive, with their port. The input is a read-only view for the length of the call; to compute in place, take
+/// <see cref="InputBatch.Writable"/> (a private copy only when the batch is shared) and forward that.
+/// </summary>
 public abstract class TransformOperator : DaggerOperator
 {
-    /// <summary>True when <see cref="TransformAsync"/> writes into its input batch; the runtime then hands it a private copy whenever the batch is shared.</summary>
-    public virtual bool WritesInput => false;
-
-    public abstract ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation);
+    public abstract ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation);
 }
 
 /// <summary>
@@ -68,12 +69,11 @@ public abstract class TransformOperator : DaggerOperator
 /// </summary>
 public abstract class ElementwiseOperator : TransformOperator
 {
-    public sealed override bool WritesInput => true;
-
     public abstract double Apply(double x);
 
-    public sealed override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    public sealed override ValueTask TransformAsync(int port, InputBatch view, OutputBuffer output, CancellationToken cancellation)
     {
+        var input = view.Writable();
         switch (input.Kind)
         {
             case ElementKind.Int64:
@@ -168,14 +168,14 @@ public abstract class SinkOperator : DaggerOperator
     /// <summary>Hands a streamed result's pending bytes to its file: call after each batch, so they are not held in memory.</summary>
     protected void FlushStreamedResult() => _resultFile?.Flush();
 
-    public abstract void Consume(Batch input);
+    public abstract void Consume(InputBatch input);
 
     /// <summary>
     /// Takes one batch, awaiting what it must (a socket write): the node hands over the next batch only once this has
     /// completed, so a slow destination slows the DAG instead of filling memory. The default calls <see cref="Consume"/>.
     /// <paramref name="cancellation"/> fires on forceful cancellation.
     /// </summary>
-    public virtual ValueTask ConsumeAsync(Batch input, CancellationToken cancellation)
+    public virtual ValueTask ConsumeAsync(InputBatch input, CancellationToken cancellation)
     {
         Consume(input);
         return ValueTask.CompletedTask;

@@ -5,7 +5,7 @@ namespace Dagger.Orleans.Operators;
 
 /// <summary>
 /// Where an operator writes its output. Elements collect into pooled batches of the node's batch size; the node
-/// sends each full batch on. A batch an operator received may be passed on whole with <see cref="Forward"/>.
+/// sends each full batch on. A batch an operator received may be passed on whole with <see cref="Forward(InputBatch)"/>.
 /// </summary>
 public sealed class OutputBuffer
 {
@@ -21,12 +21,21 @@ public sealed class OutputBuffer
     internal Batch TakeReady() => _ready.Dequeue();
 
     /// <summary>
-    /// Passes a whole batch on (after what was written before it). Forwarding hands the batch to the output: the
-    /// runtime may renumber or cut it before it goes out, so the operator must not write to it afterwards.
+    /// Passes an input on unchanged (after what was written before it), without a copy: the runtime copies it before it
+    /// renumbers or cuts it if someone else still holds it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The batch is already waiting to go out.</exception>
+    public void Forward(InputBatch batch) => Enqueue(batch.Batch);
+
+    /// <summary>
+    /// Passes on a batch written in place (after what was written before it). Forwarding hands the batch to the output:
+    /// the runtime may renumber or cut it before it goes out, so writing it afterwards throws.
     /// </summary>
     /// <exception cref="InvalidOperationException">The batch is already waiting to go out: forwarding it again would
     /// send one buffer twice under two sequence numbers.</exception>
-    public void Forward(Batch batch)
+    public void Forward(WritableBatch batch) => Enqueue(batch.WithinCall);
+
+    private void Enqueue(Batch batch)
     {
         Flush();
         if (batch.Count == 0) return;

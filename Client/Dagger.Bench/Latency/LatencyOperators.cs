@@ -43,7 +43,7 @@ public sealed class LatencySinkOperator : SinkOperator
 
     [Arg("probe", Required = true, Description = "name of the in-process probe that collects the latencies")] public string Probe { get; set; } = "";
 
-    public override void Consume(Batch input)
+    public override void Consume(InputBatch input)
     {
         if (input.Count == 0) return;
         long stamp = input.Kind switch

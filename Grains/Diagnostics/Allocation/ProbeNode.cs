@@ -120,21 +120,21 @@ internal sealed class ProbeNode
     {
         while (TakeNext() is (var port, { } input))
         {
-            var batch = _core.OwnForOperator(input);
-            var elements = batch.Count;
-            var elementBytes = ElementBytes(batch);
+            var elements = input.Count;
+            var elementBytes = ElementBytes(input);
             var tally = Tally;
             long bytes;
+            NoteInput(input);
+            var held = _core.Input.Hold(input);
             try
             {
-                NoteInput(batch);
                 var before = GC.GetAllocatedBytesForCurrentThread();
-                context.RunUntilCompleted(_core.InvokeAsync(port, batch, cancellation));
+                context.RunUntilCompleted(_core.InvokeAsync(port, held, cancellation));
                 bytes = GC.GetAllocatedBytesForCurrentThread() - before;
             }
             finally
             {
-                batch.Release();
+                _core.Input.Release();
             }
             Deliver(measuring ? tally : null);
             Count(measuring ? tally : null, elements, elementBytes, bytes);

@@ -41,7 +41,7 @@ public sealed class AddOperator : LockstepOperator
 [Operator("merge", MinInputs = 1, MaxInputs = int.MaxValue, Summary = "every element of every input, as it arrives")]
 public sealed class MergeOperator : TransformOperator
 {
-    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    public override ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
     {
         output.Forward(input);
         return ValueTask.CompletedTask;
@@ -54,7 +54,7 @@ public sealed class SleepOperator : TransformOperator
 {
     [Arg("ms", Required = true, Minimum = 0, Description = "milliseconds to wait per element")] public double Ms { get; set; }
 
-    public override async ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    public override async ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
     {
         if (Ms <= 0)
         {
@@ -74,7 +74,7 @@ public sealed class SleepOperator : TransformOperator
 /// <summary>Copies one element of a batch into an output buffer, keeping its kind.</summary>
 internal static class ElementCopy
 {
-    public static void WriteOne(Batch input, int index, OutputBuffer output)
+    public static void WriteOne(InputBatch input, int index, OutputBuffer output)
     {
         switch (input.Kind)
         {
@@ -83,7 +83,7 @@ internal static class ElementCopy
             case ElementKind.Float32: output.WriteFloat32(input.Float32s[index]); break;
             case ElementKind.Vector: output.WriteVector(input.Vector(index)); break;
             case ElementKind.Complex: input.ComplexVector(index).CopyTo(output.NextComplex(input.Width)); break;
-            case ElementKind.Record: output.WriteRecord(input.Records![index].Clone()); break;
+            case ElementKind.Record: output.WriteRecord(input.Records[index].Clone()); break;
         }
     }
 }

@@ -15,7 +15,7 @@ public sealed class CollectOperator : SinkOperator
     // Arrival order across kinds: (kind, index into that kind's list).
     private readonly List<(ElementKind Kind, int Index)> _order = [];
 
-    public override void Consume(Batch input)
+    public override void Consume(InputBatch input)
     {
         if (StreamedResult is { } file)
         {
@@ -34,7 +34,7 @@ public sealed class CollectOperator : SinkOperator
                 case ElementKind.Vector: _order.Add((ElementKind.Vector, _vectors.Count)); _vectors.Add(input.Vector(i).ToArray()); break;
                 // A complex vector is written as its floats, re, im interleaved.
                 case ElementKind.Complex: _order.Add((ElementKind.Vector, _vectors.Count)); _vectors.Add(input.ComplexVector(i).ToArray()); break;
-                case ElementKind.Record: _order.Add((ElementKind.Record, _records.Count)); _records.Add(input.Records![i].Clone()); break;
+                case ElementKind.Record: _order.Add((ElementKind.Record, _records.Count)); _records.Add(input.Records[i].Clone()); break;
             }
         }
     }
@@ -44,7 +44,7 @@ public sealed class CollectOperator : SinkOperator
     protected override void EndStreamedResult(Utf8JsonWriter writer) => writer.WriteEndArray();
 
     /// <summary>The elements of <paramref name="input"/> as <see cref="WriteResult"/> writes them, straight to a result file.</summary>
-    private static void WriteElements(Utf8JsonWriter writer, Batch input)
+    private static void WriteElements(Utf8JsonWriter writer, InputBatch input)
     {
         for (var i = 0; i < input.Count; i++)
         {
@@ -58,7 +58,7 @@ public sealed class CollectOperator : SinkOperator
                     foreach (var f in input.Kind == ElementKind.Vector ? input.Vector(i) : input.ComplexVector(i)) JsonNumbers.Write(writer, f);
                     writer.WriteEndArray();
                     break;
-                case ElementKind.Record: JsonNumbers.WriteRecord(writer, input.Records![i]); break;
+                case ElementKind.Record: JsonNumbers.WriteRecord(writer, input.Records[i]); break;
             }
         }
     }
@@ -67,16 +67,16 @@ public sealed class CollectOperator : SinkOperator
     /// At least what <paramref name="input"/> adds to the result as JSON, so the cap holds before the elements are kept:
     /// the longest an element can be written (an int64 is at most 20 characters, a double 24, a float 15) and a comma.
     /// </summary>
-    private static long ResultBytesOf(Batch input) => input.Kind switch
+    private static long ResultBytesOf(InputBatch input) => input.Kind switch
     {
         ElementKind.Int64 => 21L * input.Count,
         ElementKind.Float64 or ElementKind.Float32 => 25L * input.Count,
         ElementKind.Vector or ElementKind.Complex => 3L * input.Count + 16L * input.Float32s.Length,
-        ElementKind.Record => RecordBytes(input.RecordSpan),
+        ElementKind.Record => RecordBytes(input.Records),
         _ => 25L * input.Count,
     };
 
-    private static long RecordBytes(ReadOnlySpan<Record> records)
+    private static long RecordBytes(RecordViews records)
     {
         // {"key":…,"value":…,"label":"…"}: 31 characters of frame, a key, a value, and a label escaped at worst 6 to 1.
         long bytes = 0;
@@ -178,7 +178,7 @@ public sealed class SumOperator : SinkOperator
     private bool _sawFloat;
     private double[]? _vectorSum;
 
-    public override void Consume(Batch input)
+    public override void Consume(InputBatch input)
     {
         switch (input.Kind)
         {
@@ -195,7 +195,7 @@ public sealed class SumOperator : SinkOperator
                 break;
             case ElementKind.Record:
                 _sawFloat = true;
-                foreach (var r in input.RecordSpan) _floatSum += r.Value;
+                foreach (var r in input.Records) _floatSum += r.Value;
                 break;
             case ElementKind.Vector:
             case ElementKind.Complex:
@@ -257,7 +257,7 @@ public sealed class CountOperator : SinkOperator
 {
     private long _count;
 
-    public override void Consume(Batch input) => _count += input.Count;
+    public override void Consume(InputBatch input) => _count += input.Count;
 
     public override void SaveState(Utf8JsonWriter writer) => writer.WriteNumberValue(_count);
 
@@ -275,13 +275,17 @@ internal static class JsonNumbers
         else writer.WriteStringValue(x.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    public static void WriteRecord(Utf8JsonWriter writer, Record r)
+    public static void WriteRecord(Utf8JsonWriter writer, Record r) => WriteRecord(writer, r.Key, r.Value, r.Label);
+
+    public static void WriteRecord(Utf8JsonWriter writer, RecordView r) => WriteRecord(writer, r.Key, r.Value, r.Label);
+
+    private static void WriteRecord(Utf8JsonWriter writer, long key, double value, string? label)
     {
         writer.WriteStartObject();
-        writer.WriteNumber("key", r.Key);
+        writer.WriteNumber("key", key);
         writer.WritePropertyName("value");
-        Write(writer, r.Value);
-        if (r.Label is not null) writer.WriteString("label", r.Label);
+        Write(writer, value);
+        if (label is not null) writer.WriteString("label", label);
         writer.WriteEndObject();
     }
 }

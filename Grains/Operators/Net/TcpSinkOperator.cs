@@ -42,12 +42,12 @@ public sealed class TcpSinkOperator : SinkOperator, INetworkOperator, IOperatorC
 
     public IEnumerable<NetEndpoint> Endpoints => [new("tcp", Host, Port, Mode == TcpLink.Listen)];
 
-    public override void Consume(Batch input) =>
+    public override void Consume(InputBatch input) =>
         throw new NotSupportedException("tcp_sink writes to a socket: the node calls ConsumeAsync");
 
     // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public override async ValueTask ConsumeAsync(Batch input, CancellationToken cancellation)
+    public override async ValueTask ConsumeAsync(InputBatch input, CancellationToken cancellation)
     {
         _link ??= new TcpLink($"tcp_sink (node '{NodeId}')", Mode, Host, Port, Reconnect);
         _encoder ??= WireEncoder.For(Format);

@@ -44,12 +44,12 @@ public sealed class UdpSinkOperator : SinkOperator, INetworkOperator, IDisposabl
 
     public IEnumerable<NetEndpoint> Endpoints => [new("udp", Host, Port, Listens: false)];
 
-    public override void Consume(Batch input) =>
+    public override void Consume(InputBatch input) =>
         throw new NotSupportedException("udp_sink writes to a socket: the node calls ConsumeAsync");
 
     // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public override async ValueTask ConsumeAsync(Batch input, CancellationToken cancellation)
+    public override async ValueTask ConsumeAsync(InputBatch input, CancellationToken cancellation)
     {
         await OpenAsync(cancellation);
         _scratch.ResetWrittenCount();

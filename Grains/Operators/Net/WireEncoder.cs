@@ -18,7 +18,7 @@ internal abstract class WireEncoder
     /// The bytes of <paramref name="batch"/>: its own memory when the format is its layout (float32 elements as
     /// <c>f32</c>, complex as <c>cf32</c>: nothing is copied), else encoded into <paramref name="scratch"/>.
     /// </summary>
-    public abstract ReadOnlyMemory<byte> Encode(Batch batch, ArrayBufferWriter<byte> scratch);
+    public abstract ReadOnlyMemory<byte> Encode(InputBatch batch, ArrayBufferWriter<byte> scratch);
 
     public static WireEncoder For(string format) => format switch
     {
@@ -34,7 +34,7 @@ internal abstract class WireEncoder
     };
 
     /// <summary>Every number of a numeric batch as a float: scalars, vector components, complex re and im parts.</summary>
-    protected static void Values(Batch batch, Span<float> into)
+    protected static void Values(InputBatch batch, Span<float> into)
     {
         switch (batch.Kind)
         {
@@ -47,7 +47,7 @@ internal abstract class WireEncoder
                 for (var i = 0; i < doubles.Length; i++) into[i] = (float)doubles[i];
                 break;
             case ElementKind.Record:
-                var records = batch.RecordSpan;
+                var records = batch.Records;
                 for (var i = 0; i < records.Length; i++) into[i] = (float)records[i].Value;
                 break;
             default:
@@ -56,15 +56,15 @@ internal abstract class WireEncoder
         }
     }
 
-    protected static int ValueCount(Batch batch) => batch.Kind is ElementKind.Int64 or ElementKind.Float64 or ElementKind.Record ? batch.Count : batch.Float32s.Length;
+    protected static int ValueCount(InputBatch batch) => batch.Kind is ElementKind.Int64 or ElementKind.Float64 or ElementKind.Record ? batch.Count : batch.Float32s.Length;
 }
 
 internal sealed class Float32Encoder : WireEncoder
 {
-    public override ReadOnlyMemory<byte> Encode(Batch batch, ArrayBufferWriter<byte> scratch)
+    public override ReadOnlyMemory<byte> Encode(InputBatch batch, ArrayBufferWriter<byte> scratch)
     {
         if (batch.Kind is ElementKind.Float32 or ElementKind.Vector or ElementKind.Complex)
-            return batch.Data.AsMemory(0, batch.Count * Batch.ElementSize(batch.Kind, batch.Width));
+            return batch.ElementMemory;
         var n = ValueCount(batch);
         Values(batch, MemoryMarshal.Cast<byte, float>(scratch.GetSpan(4 * n))[..n]);
         scratch.Advance(4 * n);
@@ -74,7 +74,7 @@ internal sealed class Float32Encoder : WireEncoder
 
 internal sealed class Int16Encoder : WireEncoder
 {
-    public override ReadOnlyMemory<byte> Encode(Batch batch, ArrayBufferWriter<byte> scratch)
+    public override ReadOnlyMemory<byte> Encode(InputBatch batch, ArrayBufferWriter<byte> scratch)
     {
         var n = ValueCount(batch);
         var floats = ArrayPool<float>.Shared.Rent(n);
@@ -95,12 +95,12 @@ internal sealed class Int16Encoder : WireEncoder
 
 internal sealed class ComplexEncoder(bool bytes) : WireEncoder
 {
-    public override ReadOnlyMemory<byte> Encode(Batch batch, ArrayBufferWriter<byte> scratch)
+    public override ReadOnlyMemory<byte> Encode(InputBatch batch, ArrayBufferWriter<byte> scratch)
     {
         if (batch.Kind != ElementKind.Complex)
             throw new InvalidOperationException($"format {(bytes ? "cu8" : "cf32")} writes complex elements (as iq_file or chirp emit), not {batch.Kind} elements");
         var floats = batch.Float32s;
-        if (!bytes) return batch.Data.AsMemory(0, floats.Length * 4);
+        if (!bytes) return batch.ElementMemory;
         var into = scratch.GetSpan(floats.Length)[..floats.Length];
         for (var i = 0; i < floats.Length; i++) into[i] = (byte)Math.Clamp(MathF.Round(floats[i] * 127.5f + 127.5f), 0, 255);
         scratch.Advance(floats.Length);
@@ -111,7 +111,7 @@ internal sealed class ComplexEncoder(bool bytes) : WireEncoder
 /// <summary>A vector or complex element is a frame of its floats; a batch of scalars is one frame.</summary>
 internal sealed class FrameEncoder : WireEncoder
 {
-    public override ReadOnlyMemory<byte> Encode(Batch batch, ArrayBufferWriter<byte> scratch)
+    public override ReadOnlyMemory<byte> Encode(InputBatch batch, ArrayBufferWriter<byte> scratch)
     {
         if (Batch.HasWidth(batch.Kind))
         {
@@ -147,7 +147,7 @@ internal sealed class FrameEncoder : WireEncoder
 /// <summary>One line per element: a number, a vector's components separated by spaces, a record's label (or its value without one).</summary>
 internal sealed class LineEncoder : WireEncoder
 {
-    public override ReadOnlyMemory<byte> Encode(Batch batch, ArrayBufferWriter<byte> scratch)
+    public override ReadOnlyMemory<byte> Encode(InputBatch batch, ArrayBufferWriter<byte> scratch)
     {
         var text = new StringBuilder();
         for (var i = 0; i < batch.Count; i++)
@@ -158,7 +158,7 @@ internal sealed class LineEncoder : WireEncoder
                 case ElementKind.Float64: text.Append(batch.Float64s[i].ToString("R", CultureInfo.InvariantCulture)); break;
                 case ElementKind.Float32: text.Append(batch.Float32s[i].ToString("R", CultureInfo.InvariantCulture)); break;
                 case ElementKind.Record:
-                    var r = batch.Records![i];
+                    var r = batch.Records[i];
                     text.Append(r.Label ?? r.Value.ToString("R", CultureInfo.InvariantCulture));
                     break;
                 default:
@@ -180,11 +180,11 @@ internal abstract class ModeSEncoder : WireEncoder
 {
     private readonly byte[] _frame = new byte[ModeSFormat.LongBits / 8];
 
-    public sealed override ReadOnlyMemory<byte> Encode(Batch batch, ArrayBufferWriter<byte> scratch)
+    public sealed override ReadOnlyMemory<byte> Encode(InputBatch batch, ArrayBufferWriter<byte> scratch)
     {
         if (batch.Kind != ElementKind.Record)
             throw new InvalidOperationException($"a Mode S sink writes the records modes_detect or modes_accept emit (label = the frame in hex), not {batch.Kind} elements");
-        foreach (var record in batch.RecordSpan)
+        foreach (var record in batch.Records)
         {
             var hex = record.Label ?? "";
             if (hex.Length is not (ModeSFormat.ShortBits / 4 or ModeSFormat.LongBits / 4) || !TryParseHex(hex, _frame))

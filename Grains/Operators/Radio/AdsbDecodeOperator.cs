@@ -25,12 +25,12 @@ public sealed class AdsbDecodeOperator : TransformOperator
     private readonly ArrayBufferWriter<byte> _row = new(512);
     private Utf8JsonWriter? _writer;
 
-    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    public override ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
     {
         if (input.Kind != ElementKind.Record)
             throw new InvalidOperationException($"adsb_decode (node '{NodeId}') takes the records modes_detect emits (key = sample offset, label = frame in hex), not {input.Kind} elements");
         var wrote = false;
-        foreach (var record in input.RecordSpan)
+        foreach (var record in input.Records)
         {
             int length, address;
             MessageSource source;

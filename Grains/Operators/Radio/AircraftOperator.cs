@@ -13,11 +13,11 @@ public sealed class AircraftOperator : SinkOperator
 {
     private readonly SortedDictionary<int, string> _rows = [];
 
-    public override void Consume(Batch input)
+    public override void Consume(InputBatch input)
     {
         if (input.Kind != ElementKind.Record)
             throw new InvalidOperationException($"aircraft (node '{NodeId}') takes the records adsb_decode emits, not {input.Kind} elements");
-        foreach (var record in input.RecordSpan)
+        foreach (var record in input.Records)
         {
             var address = record.Value;
             if (record.Label is not { Length: > 0 } row || row[0] != '{' || address is < 0 or > 0xFFFFFF || address != Math.Floor(address))

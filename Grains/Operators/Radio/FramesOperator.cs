@@ -16,13 +16,13 @@ public sealed class FramesOperator : SinkOperator
 {
     private readonly ModeSFrameSet _set = new();
 
-    public override void Consume(Batch input)
+    public override void Consume(InputBatch input)
     {
         if (input.Kind != ElementKind.Record)
             throw new InvalidOperationException($"frames (node '{NodeId}') takes the records modes_detect emits, not {input.Kind} elements");
         // Each frame kept is one object of the result: offset, hex (2 characters a byte, from the label), df, icao, check.
-        foreach (var record in input.RecordSpan) ChargeResult(128 + 2L * (record.Label?.Length ?? 0));
-        foreach (var record in input.RecordSpan)
+        foreach (var record in input.Records) ChargeResult(128 + 2L * (record.Label?.Length ?? 0));
+        foreach (var record in input.Records)
         {
             try
             {

@@ -17,12 +17,12 @@ public sealed class ModesAcceptOperator : TransformOperator
     private readonly AdsbFrameFilter _filter = new();
     private readonly byte[] _frame = new byte[ModeSFormat.LongBits / 8];
 
-    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    public override ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
     {
         if (input.Kind != ElementKind.Record)
             throw new InvalidOperationException($"modes_accept (node '{NodeId}') takes the records modes_detect emits (key = sample offset, label = frame in hex), not {input.Kind} elements");
         var wrote = false;
-        foreach (var record in input.RecordSpan)
+        foreach (var record in input.Records)
         {
             int length;
             try

@@ -23,7 +23,7 @@ public sealed class ModesDetectOperator : TransformOperator
     [Arg("repair", Description = "repair single-bit errors in DF 11/17/18 frames (default true)")]
     public bool Repair { get; set; } = true;
 
-    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    public override ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
     {
         if (input.Kind is not (ElementKind.Vector or ElementKind.Float32))
             throw new InvalidOperationException($"modes_detect (node '{NodeId}') takes magnitudes as real vectors or float32 elements, not {input.Kind} elements; put 'magnitude' between 'iq_file' and it");

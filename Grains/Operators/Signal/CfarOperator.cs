@@ -33,7 +33,7 @@ public sealed class CfarOperator : TransformOperator, IDisposable
     [Arg("doppler_bins", Minimum = 1, Description = "D: the input is a range-Doppler map, D vectors (Doppler bins) per CPI; keys become range*D + doppler")]
     public int? DopplerBins { get; set; }
 
-    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    public override ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
     {
         SignalInput.Require(input, ElementKind.Vector, "cfar", NodeId);
         var width = input.Width;

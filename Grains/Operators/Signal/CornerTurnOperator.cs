@@ -28,7 +28,7 @@ public sealed class CornerTurnOperator : TransformOperator, IDisposable
     [Arg("cols", Minimum = 1, Maximum = 1 << 24, Description = "C, the entries per element (matrix columns); when given, other widths are an error")]
     public int? Cols { get; set; }
 
-    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    public override ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
     {
         var what = _what ??= $"corner_turn (node '{NodeId}')";
         SignalInput.RequireVector(input, "corner_turn", NodeId);

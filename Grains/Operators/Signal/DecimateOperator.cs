@@ -17,7 +17,7 @@ public sealed class DecimateOperator : TransformOperator
     [Arg("factor", Required = true, Minimum = 1, Maximum = 1 << 20, Description = "keep one sample in this many")]
     public int Factor { get; set; }
 
-    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    public override ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
     {
         SignalInput.RequireVector(input, "decimate", NodeId);
         var complex = input.Kind == ElementKind.Complex;

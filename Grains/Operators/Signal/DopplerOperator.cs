@@ -25,7 +25,7 @@ public sealed class DopplerOperator : TransformOperator, IDisposable
     [Arg("pulses", Required = true, Minimum = 1, Maximum = 1 << 16, Description = "P, pulses per CPI (a power of two)")]
     public int Pulses { get; set; }
 
-    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    public override ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
     {
         var what = _what ??= $"doppler (node '{NodeId}')";
         SignalInput.Require(input, ElementKind.Complex, "doppler", NodeId);

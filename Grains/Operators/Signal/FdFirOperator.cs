@@ -26,7 +26,7 @@ public sealed class FdFirOperator : TransformOperator, IDisposable
     [Arg("fft_size", Minimum = 2, Maximum = 1 << 24, Description = "F, a power of two >= N+K-1; default: the smallest such")]
     public int? FftSize { get; set; }
 
-    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    public override ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
     {
         var what = _what ??= $"fdfir (node '{NodeId}')";
         SignalInput.Require(input, ElementKind.Complex, "fdfir", NodeId);

@@ -18,33 +18,22 @@ public sealed class FftOperator : TransformOperator, IDisposable
     [Arg("inverse", Description = "the inverse transform, scaled by 1/N (default false)")]
     public bool Inverse { get; set; }
 
-    public override bool WritesInput => !ProcessAccelerator.Wanted(Device);
-
-    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    public override ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
     {
         SignalInput.Require(input, ElementKind.Complex, "fft", NodeId);
         var what = _what ??= $"fft (node '{NodeId}')";
         var plan = FftPlan.ForAnyLength(input.Width, what);
-        if (ProcessAccelerator.Wanted(Device))
+        // The radix-2 kernels read the input and write the output; they take powers of two only.
+        if (ProcessAccelerator.Wanted(Device) && System.Numerics.BitOperations.IsPow2(input.Width))
         {
-            if (System.Numerics.BitOperations.IsPow2(input.Width))
-            {
-                _kernel ??= new FftKernel(ProcessAccelerator.Shared);
-                _kernel.Run(input, output, Inverse, what);
-                return ValueTask.CompletedTask;
-            }
-            // The radix-2 kernels take powers of two only; other lengths run the CPU plan, into the output because a
-            // kernel node does not own its input (WritesInput is false).
-            for (var i = 0; i < input.Count; i++)
-            {
-                var y = output.NextComplex(input.Width);
-                input.ComplexVector(i).CopyTo(y);
-                plan.Transform(y, Inverse);
-            }
+            _kernel ??= new FftKernel(ProcessAccelerator.Shared);
+            _kernel.Run(input, output, Inverse, what);
             return ValueTask.CompletedTask;
         }
-        for (var i = 0; i < input.Count; i++) plan.Transform(input.ComplexVector(i), Inverse);
-        output.Forward(input);
+        // The CPU plan transforms in place: a private copy only when the input is shared.
+        var batch = input.Writable();
+        for (var i = 0; i < batch.Count; i++) plan.Transform(batch.ComplexVector(i), Inverse);
+        output.Forward(batch);
         return ValueTask.CompletedTask;
     }
 

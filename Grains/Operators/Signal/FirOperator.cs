@@ -21,7 +21,7 @@ public sealed class FirOperator : TransformOperator, IDisposable
     [Arg("taps_file", IsFile = true, Description = "a cf32 file of complex taps (interleaved float32 re, im, little-endian); give this or taps")]
     public string? TapsFile { get; set; }
 
-    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    public override ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
     {
         SignalInput.Require(input, ElementKind.Complex, "fir", NodeId);
         var taps = _taps ??= LoadTaps();

@@ -21,7 +21,7 @@ public sealed class FmDemodOperator : TransformOperator
     private float[] _productRe = [];
     private float[] _productIm = [];
 
-    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    public override ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
     {
         SignalInput.Require(input, ElementKind.Complex, "fm_demod", NodeId);
         for (var i = 0; i < input.Count; i++)

@@ -14,7 +14,7 @@ public sealed class MagnitudeOperator : TransformOperator
 {
     private MagnitudeKernel? _kernel;
 
-    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    public override ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
     {
         SignalInput.Require(input, ElementKind.Complex, "magnitude", NodeId);
         if (ProcessAccelerator.Wanted(Device))

@@ -19,7 +19,7 @@ public sealed class PulseCompressOperator : TransformOperator, IDisposable
     [Arg("bandwidth", Minimum = 0, Maximum = 1, Description = "B of the transmitted chirp, 0 < B <= 1 (default 1)")]
     public double Bandwidth { get; set; } = 1;
 
-    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    public override ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
     {
         var what = _what ??= $"pulse_compress (node '{NodeId}')";
         SignalInput.Require(input, ElementKind.Complex, "pulse_compress", NodeId);

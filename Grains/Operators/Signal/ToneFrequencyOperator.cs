@@ -22,7 +22,7 @@ public sealed class ToneFrequencyOperator : SinkOperator
     [Arg("sample_rate", Minimum = 0, Description = "samples per second, to report Hz (default 1: cycles per sample)")]
     public double SampleRate { get; set; } = 1;
 
-    public override void Consume(Batch input)
+    public override void Consume(InputBatch input)
     {
         if (_samples.Length == 0) _samples = new float[MaxSamples];
         switch (input.Kind)

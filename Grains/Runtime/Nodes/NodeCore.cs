@@ -5,8 +5,8 @@ using Dagger.Orleans.Wire;
 namespace Dagger.Orleans.Runtime;
 
 /// <summary>
-/// What a node does to batches, without knowing where they come from or go: the operator calls, the private copy for an
-/// operator that writes into a shared input (copy-on-write), and the stamping of what it emits (a private batch, cut at
+/// What a node does to batches, without knowing where they come from or go: the operator calls, the input held for the length of
+/// each call (where an operator that writes into a shared input gets its private copy), and the stamping of what it emits (a private batch, cut at
 /// <c>max_evals</c>, numbered, counted). The node grain drives it between its inbox and its edge writers; <c>dagger
 /// alloc</c>'s <see cref="Diagnostics.ProbeNode"/> drives the same steps between plain queues, so what it measures is
 /// what a running node does.
@@ -38,37 +38,31 @@ internal sealed class NodeCore(DaggerOperator op, int batchSize, long? maxEvals,
         return more;
     }
 
+    /// <summary>The input batch of the operator call under way; copy-on-write happens there, when the operator asks.</summary>
+    public HeldInput Input { get; } = new();
+
     /// <summary>One input batch through the operator (a sink's or a transform's); the batch is released afterwards.</summary>
     // Runs once per batch: the state machine comes from a pool instead of the heap when it has to wait.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ProcessAsync(int port, Batch batch, CancellationToken cancellation)
     {
-        batch = OwnForOperator(batch);
+        var input = Input.Hold(batch);
         try
         {
-            await InvokeAsync(port, batch, cancellation);
+            await InvokeAsync(port, input, cancellation);
         }
         finally
         {
-            batch.Release();
+            Input.Release();
         }
     }
 
-    /// <summary>The batch the operator may work on: a private copy of a shared input for an operator that writes into its input.</summary>
-    public Batch OwnForOperator(Batch batch)
+    /// <summary>The operator call alone (the batch stays <see cref="Input"/>'s): a sink consumes it, a transform writes to <see cref="Output"/>.</summary>
+    public ValueTask InvokeAsync(int port, InputBatch input, CancellationToken cancellation)
     {
-        if (Operator is not TransformOperator { WritesInput: true } || batch.IsExclusive) return batch;
-        var copy = batch.CloneExclusive();
-        batch.Release();
-        return copy;
-    }
-
-    /// <summary>The operator call alone (the batch stays the caller's): a sink consumes it, a transform writes to <see cref="Output"/>.</summary>
-    public ValueTask InvokeAsync(int port, Batch batch, CancellationToken cancellation)
-    {
-        Received += batch.Count;
-        if (Operator is SinkOperator sink) return sink.ConsumeAsync(batch, cancellation);
-        return ((TransformOperator)Operator).TransformAsync(port, batch, Output, cancellation);
+        Received += input.Count;
+        if (Operator is SinkOperator sink) return sink.ConsumeAsync(input, cancellation);
+        return ((TransformOperator)Operator).TransformAsync(port, input, Output, cancellation);
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ public sealed class GarbagePerElementOperator : TransformOperator
     // Kept in a field so the array escapes: the JIT may put an array that never leaves the method on the stack.
     private double[] _last = [];
 
-    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    public override ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
     {
         for (var i = 0; i < input.Count; i++)
         {

@@ -9,7 +9,7 @@ public sealed class ExplodeOperator : TransformOperator
 {
     [Arg("at", Required = true)] public double At { get; set; }
 
-    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    public override ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
     {
         for (var i = 0; i < input.Count; i++)
         {
@@ -26,16 +26,15 @@ public sealed class TagOperator : TransformOperator
 {
     [Arg("label", Required = true)] public string Label { get; set; } = "";
 
-    public override bool WritesInput => true;
-
-    public override ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    public override ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
     {
-        foreach (var record in input.RecordSpan)
+        var batch = input.Writable();
+        foreach (var record in batch.RecordSpan)
         {
             record.Label = Label;
             record.Value += 1000;
         }
-        output.Forward(input);
+        output.Forward(batch);
         return ValueTask.CompletedTask;
     }
 }

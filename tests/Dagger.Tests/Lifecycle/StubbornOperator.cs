@@ -7,7 +7,7 @@ namespace Dagger.Orleans.Tests.Lifecycle;
 [Operator("stubborn")]
 public sealed class StubbornOperator : TransformOperator
 {
-    public override async ValueTask TransformAsync(int port, Batch input, OutputBuffer output, CancellationToken cancellation)
+    public override async ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
     {
         for (var i = 0; i < input.Count; i++)
         {

@@ -154,6 +154,92 @@ public sealed class NodeCoreTests
     }
 
     [Fact]
+    public async Task An_operator_that_only_reads_passes_a_shared_batch_on_without_a_copy()
+    {
+        var (core, _) = Core("explode", """{"at":1e9}""");
+        var shared = Doubles(0, 1, 2);
+        shared.AddHolders(1);
+
+        await core.ProcessAsync(0, shared, CancellationToken.None);
+
+        Assert.True(core.Output.HasReady);
+        var forwarded = core.Output.TakeReady();
+        Assert.Same(shared, forwarded);
+        forwarded.Release();
+        shared.Release();
+    }
+
+    [Fact]
+    public async Task An_input_view_kept_after_its_call_throws_instead_of_reading_a_recycled_buffer()
+    {
+        var keeper = new ViewKeeper();
+        var core = new NodeCore(keeper, 4, null, Started());
+
+        await core.ProcessAsync(0, Doubles(0, 1, 2), CancellationToken.None);
+
+        var error = Assert.Throws<InvalidOperationException>(() => keeper.Kept.Count);
+        Assert.Contains("after the operator call", error.Message);
+    }
+
+    [Fact]
+    public async Task Writing_a_batch_after_forwarding_it_throws_and_what_went_out_is_unchanged()
+    {
+        var core = new NodeCore(new WriteAfterForward(), 4, null, Started());
+        var mine = Doubles(0, 1, 2);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => core.ProcessAsync(0, mine, CancellationToken.None).AsTask());
+
+        Assert.Contains("after it was forwarded", error.Message);
+        var emitted = core.NextToEmit()!;
+        Assert.Equal([-1.0, 2], emitted.Float64s.ToArray());
+        emitted.Release();
+    }
+
+    [Fact]
+    public void The_input_view_offers_nothing_to_write_with()
+    {
+        var writable = typeof(InputBatch).GetProperties().Where(p => p.CanWrite || p.PropertyType.IsGenericType && p.PropertyType.GetGenericTypeDefinition() == typeof(Span<>)).Select(p => p.Name);
+        var writableMethods = typeof(InputBatch).GetMethods().Where(m => m.ReturnType.IsGenericType && m.ReturnType.GetGenericTypeDefinition() == typeof(Span<>)).Select(m => m.Name);
+        var recordSetters = typeof(RecordView).GetProperties().Where(p => p.CanWrite).Select(p => p.Name);
+
+        Assert.Empty(writable);
+        Assert.Empty(writableMethods);
+        Assert.Empty(recordSetters);
+    }
+
+    private static NodeLifecycle Started()
+    {
+        var life = new NodeLifecycle();
+        life.Start();
+        return life;
+    }
+
+    /// <summary>Keeps its input view past the call: a bug the view must catch.</summary>
+    private sealed class ViewKeeper : TransformOperator
+    {
+        public InputBatch Kept { get; private set; }
+
+        public override ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
+        {
+            Kept = input;
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>Negates the first element, forwards, then writes again: the second write must be refused.</summary>
+    private sealed class WriteAfterForward : TransformOperator
+    {
+        public override ValueTask TransformAsync(int port, InputBatch input, OutputBuffer output, CancellationToken cancellation)
+        {
+            var batch = input.Writable();
+            batch.Float64s[0] = -1;
+            output.Forward(batch);
+            batch.Float64s[1] = -2;
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
     public void A_lockstep_join_combines_batches_of_different_sizes_element_by_element_and_carries_the_unread_rest()
     {
         var join = new LockstepJoin((LockstepOperator)Catalog.Create("add", "{}"), 2);
