@@ -353,8 +353,7 @@ internal sealed partial class NodeGrain(
                         _life.EndInputNow();
                         return;
                     }
-                    _core!.Received += next.Count;
-                    join.Offer(p, next);
+                    _core!.OfferLockstep(join, p, next);
                 }
                 join.CombineInto(_core!.Output);
                 await EmitReadyAsync();

@@ -152,7 +152,7 @@ internal sealed class ProbeNode
                 if (!_inputs[p].TryDequeue(out var next)) return;
                 NoteInput(next);
                 _lockstepElementBytes[p] = ElementBytes(next) / Math.Max(next.Count, 1);
-                join.Offer(p, next);
+                _core.OfferLockstep(join, p, next);
             }
             var tally = Tally;
             var before = GC.GetAllocatedBytesForCurrentThread();

@@ -65,6 +65,13 @@ internal sealed class NodeCore(DaggerOperator op, int batchSize, long? maxEvals,
         return ((TransformOperator)Operator).TransformAsync(port, input, Output, cancellation);
     }
 
+    /// <summary>A lockstep node's input batch, counted as taken in and handed to its join (which holds it from then on).</summary>
+    public void OfferLockstep(LockstepJoin join, int port, Batch batch)
+    {
+        Received += batch.Count;
+        join.Offer(port, batch);
+    }
+
     /// <summary>
     /// The next batch ready to go out, stamped: a private batch (a forwarded input still shared with a sibling is copied,
     /// as renumbering it would change what the sibling holds), cut at <c>max_evals</c>, numbered and counted. Null when

@@ -240,6 +240,20 @@ public sealed class NodeCoreTests
     }
 
     [Fact]
+    public void A_lockstep_node_counts_what_it_takes_in_as_any_node_does()
+    {
+        var (core, _) = Core("add", "{}");
+        var join = new LockstepJoin((LockstepOperator)core.Operator, 2);
+
+        core.OfferLockstep(join, 0, Doubles(0, 1, 2, 3));
+        core.OfferLockstep(join, 1, Doubles(0, 10, 20));
+
+        Assert.Equal(5, core.Received);
+        Assert.Equal(2, join.CombineInto(core.Output));
+        join.ReleaseAll();
+    }
+
+    [Fact]
     public void A_lockstep_join_combines_batches_of_different_sizes_element_by_element_and_carries_the_unread_rest()
     {
         var join = new LockstepJoin((LockstepOperator)Catalog.Create("add", "{}"), 2);
