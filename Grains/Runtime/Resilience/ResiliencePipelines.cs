@@ -1,3 +1,4 @@
+using Dagger.Orleans.Wire;
 using Orleans.Storage;
 using Polly;
 using Polly.Retry;
@@ -17,6 +18,15 @@ internal sealed class ResiliencePipelines(TimeProvider time)
     /// <summary>Waking the runs that were going when the cluster last stopped (<see cref="Hosting.RunWakeUp"/>).</summary>
     public const string RunWakeUpName = "dagger-run-wake-up";
 
+    /// <summary>A producer's question to the consumer of a broker edge how far it has got (<see cref="StreamEdgeWriter"/>).</summary>
+    public const string StreamPositionName = "dagger-stream-position";
+
+    /// <summary>
+    /// The pause before a position question is asked again: after a lost call here, and at the consumer before it
+    /// answers "not running yet" (NodeGrain.Streams), so a node being started again elsewhere is not asked in a tight loop.
+    /// </summary>
+    public static readonly TimeSpan StreamPositionPause = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Pauses between the tries of a storage operation: a short outage (a storage restarting) is ridden out.</summary>
     public static readonly IReadOnlyList<TimeSpan> StateStorageDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
 
@@ -28,6 +38,8 @@ internal sealed class ResiliencePipelines(TimeProvider time)
     public ResiliencePipeline StateStorage { get; } = BuildStateStorage(time);
 
     public ResiliencePipeline RunWakeUp { get; } = BuildRunWakeUp(time);
+
+    public ResiliencePipeline StreamPosition { get; } = BuildStreamPosition(time);
 
     /// <summary>
     /// Every storage failure is tried again, <see cref="StateStorageDelays"/> apart, except an ETag conflict: a newer
@@ -45,6 +57,23 @@ internal sealed class ResiliencePipelines(TimeProvider time)
     public static ResiliencePipeline BuildRunWakeUp(TimeProvider time) =>
         new ResiliencePipelineBuilder { Name = RunWakeUpName, TimeProvider = time }
             .AddRetry(Scheduled(RunWakeUpDelays, new PredicateBuilder().Handle<Exception>()))
+            .Build();
+
+    /// <summary>
+    /// A question lost on the way (the consumer's silo gone: a durable consumer is started again elsewhere from its
+    /// checkpoint) is asked again <see cref="StreamPositionPause"/> apart, for as long as it takes: a run that cannot
+    /// go on is failed, and the producer cancelled, by the DAG grain. Any other error reaches the caller at once.
+    /// </summary>
+    public static ResiliencePipeline BuildStreamPosition(TimeProvider time) =>
+        new ResiliencePipelineBuilder { Name = StreamPositionName, TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(SiloLoss.IsCallLost),
+                MaxRetryAttempts = int.MaxValue,
+                Delay = StreamPositionPause,
+                BackoffType = DelayBackoffType.Constant,
+                UseJitter = false,
+            })
             .Build();
 
     /// <summary>One retry per delay, the delays as given (no jitter: a schedule a test can read).</summary>

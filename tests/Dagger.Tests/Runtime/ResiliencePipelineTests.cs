@@ -152,6 +152,57 @@ public sealed class ResiliencePipelineTests
         Assert.Equal(1, calls);
     }
 
+    [Fact]
+    public async Task A_lost_stream_position_question_is_asked_again_every_100ms_until_it_is_answered()
+    {
+        var clock = new SteppedClock();
+        var asked = 0;
+        var answer = ResiliencePipelines.BuildStreamPosition(clock).ExecuteAsync(_ =>
+            ++asked <= 3 ? throw new SiloUnavailableException("the consumer's silo is gone") : ValueTask.FromResult(41L)).AsTask();
+
+        for (var lost = 1; lost <= 3; lost++)
+        {
+            var before = lost;
+            await clock.PassPauseAsync(ResiliencePipelines.StreamPositionPause, () => Assert.Equal(before, asked));
+        }
+
+        Assert.Equal(41L, await answer.WaitAsync(Patience));
+        Assert.Equal(4, asked);
+    }
+
+    [Fact]
+    public async Task Any_other_error_of_a_stream_position_question_reaches_the_producer_at_once()
+    {
+        var asked = 0;
+        var answer = ResiliencePipelines.BuildStreamPosition(new SteppedClock()).ExecuteAsync<long>(_ =>
+        {
+            asked++;
+            throw new ArgumentOutOfRangeException("port", "no input port 3");
+        }).AsTask();
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => answer.WaitAsync(Patience));
+        Assert.Equal(1, asked);
+    }
+
+    [Fact]
+    public async Task A_producer_cancelled_while_its_consumer_is_out_of_reach_stops_asking()
+    {
+        var clock = new SteppedClock();
+        using var forced = new CancellationTokenSource();
+        var asked = 0;
+        var answer = ResiliencePipelines.BuildStreamPosition(clock).ExecuteAsync<long>(_ =>
+        {
+            asked++;
+            throw new SiloUnavailableException("the consumer's silo is gone");
+        }, forced.Token).AsTask();
+
+        await clock.NextPauseAsync(ResiliencePipelines.StreamPositionPause);
+        await forced.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => answer.WaitAsync(Patience));
+        Assert.Equal(1, asked);
+    }
+
     private static DurableRecord<string[]> Record(IGrainStorage storage, TimeProvider clock) =>
         new(storage, "test-storage", "checkpoint", GrainId.Create("test", Guid.NewGuid().ToString("N")), retries: ResiliencePipelines.BuildStateStorage(clock));
 
