@@ -76,7 +76,7 @@ internal sealed partial class NodeGrain(
     {
         var key = NodeKey.Of(plan.DagId, edge.ToNode);
         var consumer = GrainFactory.GetNodeGrain(plan.DagId, edge.ToNode);
-        if (edge.Transport == Spec.Transports.Memory) return new MemoryEdgeWriter(consumer, key, edge, plan.Window, localInboxes);
+        if (edge.Transport == Spec.Transports.Memory) return new MemoryEdgeWriter(consumer, key, edge, plan.Window, localInboxes, Pipelines);
         if (edge.Transport == Spec.Transports.SharedMemory) return CreateShmWriter(plan, edge);
         var stream = this.GetStreamProvider(edge.Transport).GetStream<Batch>(EdgeStreams.For(plan.DagId, edge));
         // Publishes in flight may be stored out of order after a retry, which only a node that cannot be durable

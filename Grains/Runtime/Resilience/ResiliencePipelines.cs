@@ -21,6 +21,9 @@ internal sealed class ResiliencePipelines(TimeProvider time)
     /// <summary>A producer's question to the consumer of a broker edge how far it has got (<see cref="StreamEdgeWriter"/>).</summary>
     public const string StreamPositionName = "dagger-stream-position";
 
+    /// <summary>A group of batches pushed to a consumer on another silo (<see cref="RemoteBatchSender"/>).</summary>
+    public const string RemotePushName = "dagger-remote-push";
+
     /// <summary>
     /// The pause before a position question is asked again: after a lost call here, and at the consumer before it
     /// answers "not running yet" (NodeGrain.Streams), so a node being started again elsewhere is not asked in a tight loop.
@@ -40,6 +43,8 @@ internal sealed class ResiliencePipelines(TimeProvider time)
     public ResiliencePipeline RunWakeUp { get; } = BuildRunWakeUp(time);
 
     public ResiliencePipeline StreamPosition { get; } = BuildStreamPosition(time);
+
+    public ResiliencePipeline RemotePush { get; } = BuildRemotePush(time);
 
     /// <summary>
     /// Every storage failure is tried again, <see cref="StateStorageDelays"/> apart, except an ETag conflict: a newer
@@ -73,6 +78,20 @@ internal sealed class ResiliencePipelines(TimeProvider time)
                 Delay = StreamPositionPause,
                 BackoffType = DelayBackoffType.Constant,
                 UseJitter = false,
+            })
+            .Build();
+
+    /// <summary>
+    /// A group's rest is pushed again while its <see cref="PushProgress"/> (each try's result) says so, after the pause
+    /// it names; the sender turns where it ends into the run's error. Any exception reaches the sender at once.
+    /// </summary>
+    public static ResiliencePipeline BuildRemotePush(TimeProvider time) =>
+        new ResiliencePipelineBuilder { Name = RemotePushName, TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is PushProgress progress && progress.PushAgain(time)),
+                MaxRetryAttempts = int.MaxValue,
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(args.Outcome.Result is PushProgress progress ? progress.PauseBeforeNext : TimeSpan.Zero),
             })
             .Build();
 
