@@ -36,6 +36,7 @@ internal sealed class ResiliencePipelines(TimeProvider time)
     /// <summary>Pauses between the tries to wake the runs: the storage or the registry's silo may still be starting.</summary>
     public static readonly IReadOnlyList<TimeSpan> RunWakeUpDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15)];
 
+    /// <summary>The clock the pipelines wait on; code that measures time beside a pipeline (a stall, a deadline) reads it too.</summary>
     public TimeProvider Time { get; } = time;
 
     public ResiliencePipeline StateStorage { get; } = BuildStateStorage(time);
