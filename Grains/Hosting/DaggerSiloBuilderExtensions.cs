@@ -4,6 +4,7 @@ using Dagger.Orleans.Operators.Net;
 using Dagger.Orleans.Placement;
 using Dagger.Orleans.Runtime;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Dagger.Orleans.Wire;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization.Codecs;
@@ -53,6 +54,9 @@ public static class DaggerSiloBuilderExtensions
         // Dagger:Net:Allow: where network operators may listen or connect; a bad entry stops the silo at start, naming it.
         builder.Services.AddOptions<NetOptions>().Validate(o => NetAllowList.Parse(o.Allow) is not null).ValidateOnStart();
         builder.Services.AddSingleton(sp => NetAllowList.Parse(sp.GetRequiredService<IOptions<NetOptions>>().Value.Allow));
+        // The one source of time for the retry schedules (Runtime/Resilience): tests put a fake clock in its place.
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Runtime.Resilience.ResiliencePipelines>();
         builder.Services.AddSingleton<LocalInboxDirectory>();
         builder.Services.AddSingleton<LocalDagDirectory>();
         builder.Services.AddSingleton<SiloDrain>();

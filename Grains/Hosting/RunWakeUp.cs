@@ -1,4 +1,5 @@
 using Dagger.Orleans.Runtime.Durability;
+using Dagger.Orleans.Runtime.Resilience;
 using Microsoft.Extensions.Logging;
 
 namespace Dagger.Orleans.Hosting;
@@ -9,9 +10,8 @@ namespace Dagger.Orleans.Hosting;
 /// beside start-up, not in it: a silo must not wait on storage to join, and a failure is retried, then logged as an
 /// error naming the cause (the runs then go on when first asked about).
 /// </summary>
-internal sealed partial class RunWakeUp(IGrainFactory grains, ILogger<RunWakeUp> logger) : ILifecycleParticipant<ISiloLifecycle>
+internal sealed partial class RunWakeUp(IGrainFactory grains, ResiliencePipelines pipelines, ILogger<RunWakeUp> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
-    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15)];
     private readonly CancellationTokenSource _stopping = new();
     private Task _waking = Task.CompletedTask;
 
@@ -29,36 +29,22 @@ internal sealed partial class RunWakeUp(IGrainFactory grains, ILogger<RunWakeUp>
             await _waking;
         });
 
-    private async Task WakeAsync()
+    /// <summary>Wakes the runs on the <see cref="ResiliencePipelines.RunWakeUpName"/> schedule.</summary>
+    internal async Task WakeAsync()
     {
-        for (var attempt = 0; ; attempt++)
+        try
         {
-            try
-            {
-                await grains.GetGrain<IRunRegistryGrain>(RunRegistry.Key).WakeAllAsync();
-                return;
-            }
-            catch (Exception e) when (!_stopping.IsCancellationRequested)
-            {
-                if (attempt >= RetryDelays.Length)
-                {
-                    LogWakeFailed(logger, e);
-                    return;
-                }
-                try
-                {
-                    await Task.Delay(RetryDelays[attempt], _stopping.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-            catch (Exception) when (_stopping.IsCancellationRequested)
-            {
-                // The silo is stopping: its runs are woken by the next silo to start.
-                return;
-            }
+            await pipelines.RunWakeUp.ExecuteAsync(
+                static async (registry, _) => await registry.WakeAllAsync(),
+                grains.GetGrain<IRunRegistryGrain>(RunRegistry.Key), _stopping.Token);
+        }
+        catch (Exception) when (_stopping.IsCancellationRequested)
+        {
+            // The silo is stopping: its runs are woken by the next silo to start.
+        }
+        catch (Exception e)
+        {
+            LogWakeFailed(logger, e);
         }
     }
 

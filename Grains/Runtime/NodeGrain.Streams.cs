@@ -65,7 +65,7 @@ internal sealed partial class NodeGrain : IStreamSubscriptionObserver
         if (await ResumeIfExpectedAsync()) return -1;
         if (await IsExpectedToRunAsync())
         {
-            await Task.Delay(100);
+            await Task.Delay(Resilience.ResiliencePipelines.StreamPositionPause, Pipelines.Time);
             return -1;
         }
         if (_plan is null) DeactivateOnIdle();

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dagger.Orleans.Operators;
 using Dagger.Orleans.Placement;
 using Dagger.Orleans.Wire;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -31,6 +32,8 @@ internal sealed partial class NodeGrain(
     private readonly NodeLifecycle _life = new();
     private Task? _pump;
     private Batch?[] _lockstepCarry = [];
+
+    private Resilience.ResiliencePipelines Pipelines => ServiceProvider.GetRequiredService<Resilience.ResiliencePipelines>();
 
     public Task<SiloAddress> StartAsync(NodePlan plan)
     {
@@ -73,13 +76,13 @@ internal sealed partial class NodeGrain(
     {
         var key = NodeKey.Of(plan.DagId, edge.ToNode);
         var consumer = GrainFactory.GetNodeGrain(plan.DagId, edge.ToNode);
-        if (edge.Transport == Spec.Transports.Memory) return new MemoryEdgeWriter(consumer, key, edge, plan.Window, localInboxes);
+        if (edge.Transport == Spec.Transports.Memory) return new MemoryEdgeWriter(consumer, key, edge, plan.Window, localInboxes, Pipelines);
         if (edge.Transport == Spec.Transports.SharedMemory) return CreateShmWriter(plan, edge);
         var stream = this.GetStreamProvider(edge.Transport).GetStream<Batch>(EdgeStreams.For(plan.DagId, edge));
         // Publishes in flight may be stored out of order after a retry, which only a node that cannot be durable
         // takes in its stride (StreamEdgeWriter): with a run-state storage, one at a time.
         var maxPublishes = options.Value.StateStorage is null ? plan.Window : 1;
-        return new StreamEdgeWriter(stream, consumer, edge, plan.Window, maxPublishes, options.Value.MaxWait, logger, _forced.Token);
+        return new StreamEdgeWriter(stream, consumer, edge, plan.Window, maxPublishes, options.Value.MaxWait, Pipelines, logger, _forced.Token);
     }
 
     public async ValueTask<PushReply> PushAsync(int port, Batch[] batches)

@@ -19,12 +19,15 @@ internal sealed class NatsAdapterFactory : IQueueAdapterFactory, IAsyncDisposabl
     private readonly NatsStreamOptions _options;
     private readonly Serializer _serializer;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _time;
     private readonly HashRingBasedStreamQueueMapper _queueMapper;
     private readonly SimpleQueueAdapterCache _cache;
     private NatsJetStreamConnection? _connection;
 
-    public NatsAdapterFactory(string name, NatsStreamOptions options, SimpleQueueCacheOptions cacheOptions, Serializer serializer, ILoggerFactory loggerFactory)
+    public NatsAdapterFactory(string name, NatsStreamOptions options, SimpleQueueCacheOptions cacheOptions, Serializer serializer, ILoggerFactory loggerFactory,
+        TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _name = name;
         _options = options;
         _serializer = serializer;
@@ -38,14 +41,15 @@ internal sealed class NatsAdapterFactory : IQueueAdapterFactory, IAsyncDisposabl
         services.GetRequiredService<IOptionsMonitor<NatsStreamOptions>>().Get(name),
         services.GetRequiredService<IOptionsMonitor<SimpleQueueCacheOptions>>().Get(name),
         services.GetRequiredService<Serializer>(),
-        services.GetRequiredService<ILoggerFactory>());
+        services.GetRequiredService<ILoggerFactory>(),
+        services.GetService<TimeProvider>());
 
     [Obsolete("Orleans calls the overload with a CancellationToken.")]
     public Task<IQueueAdapter> CreateAdapter() => CreateAdapter(CancellationToken.None);
 
     public async Task<IQueueAdapter> CreateAdapter(CancellationToken cancellationToken)
     {
-        _connection ??= await NatsJetStreamConnection.OpenAsync(_name, _options, _loggerFactory, cancellationToken);
+        _connection ??= await NatsJetStreamConnection.OpenAsync(_name, _options, _loggerFactory, _time, cancellationToken);
         return new NatsQueueAdapter(_connection, _queueMapper, _options, _serializer, _loggerFactory);
     }
 

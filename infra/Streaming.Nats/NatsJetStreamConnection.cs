@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
@@ -10,26 +9,30 @@ namespace Dagger.Orleans.Streaming.Nats;
 /// <summary>
 /// One provider's connection to NATS (per silo or client), opened at start-up: it connects, checks JetStream, and
 /// creates or updates the provider's stream, or throws naming the server and the setting. Once open, NATS.Net
-/// reconnects by itself; publishing retries through an outage for <see cref="NatsStreamOptions.PublishTimeout"/>.
+/// reconnects by itself; publishing retries through an outage for <see cref="NatsStreamOptions.PublishTimeout"/>
+/// (<see cref="NatsPublishRetry"/>).
 /// </summary>
 internal sealed partial class NatsJetStreamConnection : IAsyncDisposable
 {
     private static readonly byte[] AckPayload = "+ACK"u8.ToArray();
     private static readonly byte[] NakPayload = "-NAK"u8.ToArray();
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
     private readonly NatsConnection _connection;
     private readonly NatsJSContext _jetStream;
     private readonly NatsStreamOptions _options;
     private readonly ILogger _logger;
+    private readonly NatsPublishRetry _publishRetry;
+    private readonly TimeProvider _time;
 
-    private NatsJetStreamConnection(string providerName, NatsStreamOptions options, NatsConnection connection, ILogger logger)
+    private NatsJetStreamConnection(string providerName, NatsStreamOptions options, NatsConnection connection, TimeProvider time, ILogger logger)
     {
         ProviderName = providerName;
         _options = options;
         _connection = connection;
         _jetStream = new NatsJSContext(connection);
         _logger = logger;
+        _time = time;
         Names = new NatsNames(providerName, options);
+        _publishRetry = new NatsPublishRetry(options.PublishTimeout, time);
     }
 
     public string ProviderName { get; }
@@ -52,7 +55,9 @@ internal sealed partial class NatsJetStreamConnection : IAsyncDisposable
     }
 
     /// <summary>Connects and makes sure the stream exists; throws <see cref="NatsStreamProviderException"/> naming the server and setting.</summary>
-    public static async Task<NatsJetStreamConnection> OpenAsync(string providerName, NatsStreamOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    /// <param name="time">What the retry pauses wait on: the host's clock (a test's fake one).</param>
+    public static async Task<NatsJetStreamConnection> OpenAsync(string providerName, NatsStreamOptions options, ILoggerFactory loggerFactory, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var clientOptions = NatsOpts.Default with
         {
@@ -65,7 +70,7 @@ internal sealed partial class NatsJetStreamConnection : IAsyncDisposable
         clientOptions = options.ConfigureClient?.Invoke(clientOptions) ?? clientOptions;
         var connection = new NatsConnection(clientOptions);
         var logger = loggerFactory.CreateLogger<NatsJetStreamConnection>();
-        var opened = new NatsJetStreamConnection(providerName, options, connection, logger);
+        var opened = new NatsJetStreamConnection(providerName, options, connection, time, logger);
         try
         {
             await opened.ConnectAsync(cancellationToken);
@@ -127,48 +132,29 @@ internal sealed partial class NatsJetStreamConnection : IAsyncDisposable
 
     /// <summary>
     /// Publishes one message and waits for JetStream's acknowledgement that it is stored; retries while the server is
-    /// unreachable or restarting, and throws once <see cref="NatsStreamOptions.PublishTimeout"/> has passed.
+    /// unreachable or restarting (<see cref="NatsPublishRetry"/>), and throws once <see cref="NatsStreamOptions.PublishTimeout"/> has passed.
     /// </summary>
     public async Task PublishDurablyAsync(string subject, ReadOnlyMemory<byte> data, StreamId streamId)
     {
-        var elapsed = Stopwatch.StartNew();
-        var delay = TimeSpan.FromMilliseconds(50);
-        for (var attempt = 1; ; attempt++)
+        var (failure, attempts) = await _publishRetry.RunAsync(async attemptTimeout =>
         {
-            Exception failure;
-            var remaining = _options.PublishTimeout - elapsed.Elapsed;
-            using (var attemptTimeout = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1)))
+            try
             {
-                try
-                {
-                    var result = await _jetStream.TryPublishAsync(subject, data, NatsRawSerializer<ReadOnlyMemory<byte>>.Default, cancellationToken: attemptTimeout.Token);
-                    if (result.Success)
-                    {
-                        if (result.Value.Error is null) return;
-                        failure = new NatsJSApiException(result.Value.Error);
-                    }
-                    else
-                    {
-                        failure = result.Error;
-                    }
-                }
-                catch (Exception e) when (e is NatsException or OperationCanceledException or TimeoutException)
-                {
-                    failure = e;
-                }
+                var result = await _jetStream.TryPublishAsync(subject, data, NatsRawSerializer<ReadOnlyMemory<byte>>.Default, cancellationToken: attemptTimeout);
+                if (!result.Success) return result.Error;
+                return result.Value.Error is { } refused ? new NatsJSApiException(refused) : null;
             }
-
-            if (elapsed.Elapsed + delay >= _options.PublishTimeout)
+            catch (Exception e) when (e is NatsException or OperationCanceledException or TimeoutException)
             {
-                throw new NatsStreamProviderException(
-                    $"NATS stream provider '{ProviderName}': an event of stream {streamId} was not stored by the NATS server at {Server} " +
-                    $"(subject {subject}) within {nameof(NatsStreamOptions.PublishTimeout)} = {_options.PublishTimeout} after {attempt} attempt(s): {failure.Message}",
-                    failure);
+                return e;
             }
-
-            if (attempt == 1) LogPublishRetrying(ProviderName, subject, Server, failure.Message);
-            await Task.Delay(delay);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+        }, failure => LogPublishRetrying(ProviderName, subject, Server, failure.Message));
+        if (failure is not null)
+        {
+            throw new NatsStreamProviderException(
+                $"NATS stream provider '{ProviderName}': an event of stream {streamId} was not stored by the NATS server at {Server} " +
+                $"(subject {subject}) within {nameof(NatsStreamOptions.PublishTimeout)} = {_options.PublishTimeout} after {attempts} attempt(s): {failure.Message}",
+                failure);
         }
     }
 
@@ -225,10 +211,6 @@ internal sealed partial class NatsJetStreamConnection : IAsyncDisposable
         return text;
     }
 
-    // JetStream API error codes of a create that lost a race with another create of the same stream.
-    private const int StreamSubjectsOverlap = 10065;
-    private const int StreamNameInUse = 10058;
-
     private async Task EnsureStreamAsync(CancellationToken cancellationToken)
     {
         var config = new StreamConfig(Names.StreamName, [Names.StreamSubjects])
@@ -239,20 +221,9 @@ internal sealed partial class NatsJetStreamConnection : IAsyncDisposable
         };
         try
         {
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await _jetStream.CreateOrUpdateStreamAsync(config, cancellationToken);
-                    return;
-                }
-                catch (NatsJSApiException e) when (attempt < 3 && e.Error.ErrCode is StreamSubjectsOverlap or StreamNameInUse)
-                {
-                    // Silos (and clients) starting together race to create the stream: the loser's create finds the
-                    // winner's stream (update-or-create is not atomic in NATS.Net). Asked again, it updates that one.
-                    await Task.Delay(50 * attempt, cancellationToken);
-                }
-            }
+            await NatsStreamCreateRetry.Build(_time).ExecuteAsync(
+                static async (create, token) => await create.JetStream.CreateOrUpdateStreamAsync(create.Config, token),
+                (JetStream: _jetStream, Config: config), cancellationToken);
         }
         catch (NatsJSApiException e)
         {

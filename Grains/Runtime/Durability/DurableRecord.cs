@@ -1,5 +1,7 @@
+using Dagger.Orleans.Runtime.Resilience;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
+using Polly;
 
 namespace Dagger.Orleans.Runtime.Durability;
 
@@ -14,7 +16,8 @@ namespace Dagger.Orleans.Runtime.Durability;
 /// </summary>
 internal sealed class DurableRecord<T> where T : class
 {
-    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
+    private static readonly ResiliencePipeline SystemClockRetries = ResiliencePipelines.BuildStateStorage(TimeProvider.System);
+    private readonly ResiliencePipeline _retries;
     private readonly IGrainStorage _storage;
     private readonly string _stateName;
     private readonly GrainId _grainId;
@@ -26,8 +29,10 @@ internal sealed class DurableRecord<T> where T : class
     // Whether this instance has heard the stored ETag (a read, or its own write): a first write without it reads first.
     private bool _etagKnown;
 
-    public DurableRecord(IGrainStorage storage, string storageName, string stateName, GrainId grainId, DurableStorageDescription? where = null)
+    public DurableRecord(IGrainStorage storage, string storageName, string stateName, GrainId grainId, DurableStorageDescription? where = null,
+        ResiliencePipeline? retries = null)
     {
+        _retries = retries ?? SystemClockRetries;
         _storage = storage;
         _storageName = storageName;
         _stateName = stateName;
@@ -35,10 +40,14 @@ internal sealed class DurableRecord<T> where T : class
         _where = where?.Text;
     }
 
-    /// <summary>The record <paramref name="stateName"/> of <paramref name="grainId"/> in the grain storage the silo registered as <paramref name="storageName"/>.</summary>
+    /// <summary>
+    /// The record <paramref name="stateName"/> of <paramref name="grainId"/> in the grain storage the silo registered as
+    /// <paramref name="storageName"/>, retried on the silo's <see cref="ResiliencePipelines.StateStorage"/> schedule (on
+    /// the system clock where the services have none: a bare service collection in a storage test).
+    /// </summary>
     public static DurableRecord<T> In(IServiceProvider services, string storageName, string stateName, GrainId grainId) => new(
         services.GetRequiredKeyedService<IGrainStorage>(storageName), storageName, stateName, grainId,
-        services.GetKeyedService<DurableStorageDescription>(storageName));
+        services.GetKeyedService<DurableStorageDescription>(storageName), services.GetService<ResiliencePipelines>()?.StateStorage);
 
     /// <summary>The stored value, or null when there is none.</summary>
     /// <exception cref="DurableStateException">The record was written in a format this version does not read.</exception>
@@ -111,29 +120,27 @@ internal sealed class DurableRecord<T> where T : class
         }
     }
 
+    /// <summary>Runs <paramref name="operation"/> on the <see cref="ResiliencePipelines.StateStorageName"/> schedule; the last failure reaches the caller, named.</summary>
     private async Task WithRetriesAsync(string what, Func<Task> operation)
     {
-        for (var attempt = 0; ; attempt++)
+        var attempts = 0;
+        try
         {
-            try
+            await _retries.ExecuteInGrainTurnAsync(async _ =>
             {
+                attempts++;
                 await operation();
-                return;
-            }
-            catch (InconsistentStateException e)
-            {
-                // Someone wrote the record after this instance last saw it: another activation of the same grain took
-                // over (this one's silo was declared dead, say). Its record is newer; this writer is stale and stops.
-                throw new StaleRecordException($"'{_stateName}' of {_grainId} in grain storage '{_storageName}' was written by another activation since this one read it: this one is stale and does not overwrite it", e);
-            }
-            catch (Exception) when (attempt < RetryDelays.Length)
-            {
-                await Task.Delay(RetryDelays[attempt]);
-            }
-            catch (Exception e)
-            {
-                throw new DurableStateException($"could not {what} '{_stateName}' of {_grainId} in grain storage '{_storageName}' after {attempt + 1} attempts: {e.Message}", e);
-            }
+            });
+        }
+        catch (InconsistentStateException e)
+        {
+            // Someone wrote the record after this instance last saw it: another activation of the same grain took
+            // over (this one's silo was declared dead, say). Its record is newer; this writer is stale and stops.
+            throw new StaleRecordException($"'{_stateName}' of {_grainId} in grain storage '{_storageName}' was written by another activation since this one read it: this one is stale and does not overwrite it", e);
+        }
+        catch (Exception e)
+        {
+            throw new DurableStateException($"could not {what} '{_stateName}' of {_grainId} in grain storage '{_storageName}' after {attempts} attempts: {e.Message}", e);
         }
     }
 }

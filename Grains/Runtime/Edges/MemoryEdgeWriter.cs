@@ -10,10 +10,11 @@ namespace Dagger.Orleans.Runtime;
 /// slow consumer keeps the calls out and the producer waits. Either way memory per edge is bounded by about
 /// two windows of batches.
 /// </summary>
-internal sealed class MemoryEdgeWriter(INodeGrain consumer, string consumerKey, OutputEdge edge, int window, LocalInboxDirectory local)
+internal sealed class MemoryEdgeWriter(INodeGrain consumer, string consumerKey, OutputEdge edge, int window, LocalInboxDirectory local,
+    Resilience.ResiliencePipelines pipelines)
     : EdgeWriter(edge)
 {
-    private readonly RemoteBatchSender _remote = new(consumer, edge.Port, maxCalls: Math.Max(1, window / 8), maxGroup: Math.Min(8, window));
+    private readonly RemoteBatchSender _remote = new(consumer, edge.Port, maxCalls: Math.Max(1, window / 8), maxGroup: Math.Min(8, window), pipelines);
     private NodeInbox? _localInbox;
 
     public override bool Closed

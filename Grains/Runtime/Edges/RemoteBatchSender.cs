@@ -1,3 +1,4 @@
+using Dagger.Orleans.Runtime.Resilience;
 using Dagger.Orleans.Wire;
 
 namespace Dagger.Orleans.Runtime;
@@ -11,7 +12,7 @@ namespace Dagger.Orleans.Runtime;
 /// is full, which bounds the edge to maxCalls × maxGroup batches in flight.
 /// </summary>
 /// <remarks>Used only from the producer's activation (its pump and call continuations, on its scheduler).</remarks>
-internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCalls, int maxGroup)
+internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCalls, int maxGroup, ResiliencePipelines pipelines)
 {
     private readonly Queue<Task> _calls = new();
     private readonly List<Batch> _pending = [];
@@ -53,8 +54,10 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
     }
 
     /// <summary>
-    /// One call, and, when the consumer did not take every batch, calls again until it has them all: at once when it was
-    /// busy (its inbox had no room within its wait; a slow consumer is no fault), after a pause when it refused (moving).
+    /// One call, and, when the consumer did not take every batch, calls again until it has them all, on the
+    /// <see cref="ResiliencePipelines.RemotePushName"/> schedule (<see cref="PushProgress"/>): at once when it was busy
+    /// (its inbox had no room within its wait; a slow consumer is no fault) or the call was lost, after a pause when it
+    /// refused (moving).
     /// </summary>
     private Task Push(Batch[] group)
     {
@@ -69,46 +72,24 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
 
     private async Task PushRestAsync(ValueTask<PushReply> first, Batch[] group)
     {
-        var (reply, lost) = await Answer(first);
-        var accepted = reply.Accepted;
-        var giveUpAt = Environment.TickCount64 + (long)RefusalLimit.TotalMilliseconds;
-        var lostInARow = lost ? 1 : 0;
-        var anyLost = lost;
-        for (var attempt = 1; accepted < group.Length && !Closed; attempt++)
+        // Every try runs in the producer's turn: it reads Closed and _endTaken, which the producer's other calls write.
+        var progress = new PushProgress(group);
+        await pipelines.RemotePush.ExecuteInGrainTurnAsync(async _ =>
         {
-            if (lost)
-            {
-                // Nobody knows what the consumer took: everything from the last known position goes again at once,
-                // and the consumer drops by sequence number what it already has.
-                if (lostInARow > MaxLostInARow)
-                    throw new TimeoutException($"{lostInARow} calls in a row to consumer {consumer.GetPrimaryKeyString()} were lost (no answer): it is unreachable");
-            }
-            else if (reply.Busy)
-            {
-                // Busy is progress-in-waiting, not a refusal: the consumer is running, only slower than its producer.
-                giveUpAt = Environment.TickCount64 + (long)RefusalLimit.TotalMilliseconds;
-                attempt = 0;
-            }
-            else
-            {
-                // A consumer no longer running that was handed its end of stream has taken everything before it and
-                // finished: what a lost call carried (its reply lost, a later call delivering the end meanwhile) will
-                // never be taken again and need not be. Handed it means: a call said so, or this group ends the stream
-                // and a call of it was lost. (One that did not get it stopped for another reason — its silo died, a
-                // teardown — which ends the run anyway.)
-                if (reply.NotRunning && (_endTaken || anyLost && group[^1].Final)) return;
-                // The consumer refuses while it is between its old activation and its new one (milliseconds), or when
-                // it is not running at all: it finished (and saying so is on its way here), or its silo died.
-                if (Environment.TickCount64 > giveUpAt)
-                    throw new TimeoutException($"consumer {consumer.GetPrimaryKeyString()} refused batches for {RefusalLimit.TotalSeconds:0} s: it is not running (did its silo die?)");
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(attempt, 20)));
-            }
-            (reply, lost) = await Answer(consumer.PushAsync(port, group[accepted..]));
-            accepted += reply.Accepted;
-            lostInARow = lost ? lostInARow + 1 : 0;
-            anyLost |= lost;
+            var (reply, lost) = await Answer(progress.AwaitsFirstAnswer ? first : consumer.PushAsync(port, group[progress.Accepted..]));
+            progress.Note(reply, lost, Closed, _endTaken, pipelines.Time.GetTimestamp());
+            return progress;
+        });
+        switch (progress.Last)
+        {
+            case PushAnswer.Lost:
+                throw new TimeoutException($"{progress.LostInARow} calls in a row to consumer {consumer.GetPrimaryKeyString()} were lost (no answer): it is unreachable");
+            case PushAnswer.Refused:
+                throw new TimeoutException($"consumer {consumer.GetPrimaryKeyString()} refused batches for {PushProgress.RefusalLimit.TotalSeconds:0} s: it is not running (did its silo die?)");
+            case PushAnswer.Delivered:
+                _endTaken |= progress.Accepted == group.Length && group[^1].Final;
+                break;
         }
-        _endTaken |= accepted == group.Length && group[^1].Final;
     }
 
     /// <summary>A call's answer said the consumer took this edge's end of stream.</summary>
@@ -139,11 +120,6 @@ internal sealed class RemoteBatchSender(INodeGrain consumer, int port, int maxCa
             return (new PushReply(0, Busy: false), true);
         }
     }
-
-    /// <summary>Lost calls in a row after which the consumer counts as unreachable and the run fails.</summary>
-    private const int MaxLostInARow = 5;
-
-    private static readonly TimeSpan RefusalLimit = TimeSpan.FromSeconds(10);
 
     private void OnCallReturned()
     {

@@ -1,3 +1,4 @@
+using Dagger.Orleans.Runtime.Resilience;
 using Dagger.Orleans.Wire;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
@@ -21,7 +22,7 @@ namespace Dagger.Orleans.Runtime;
 /// before it ends, moves or checkpoints.
 /// </remarks>
 internal sealed partial class StreamEdgeWriter(IAsyncStream<Batch> stream, INodeGrain consumer, OutputEdge edge, int window, int maxPublishes, TimeSpan stallAfter,
-    ILogger logger, CancellationToken cancellation)
+    ResiliencePipelines pipelines, ILogger logger, CancellationToken cancellation)
     : EdgeWriter(edge)
 {
     private readonly Queue<Task> _publishes = new();
@@ -163,26 +164,35 @@ internal sealed partial class StreamEdgeWriter(IAsyncStream<Batch> stream, INode
     private const long StillWaiting = long.MinValue;
 
     /// <summary>
-    /// The consumer's position; unknown (-1, ask again) while its silo is gone: a durable consumer is started again
-    /// elsewhere from its checkpoint, and a run that cannot go on is failed (and this node cancelled) by the DAG grain.
+    /// The consumer's position, asked on the <see cref="ResiliencePipelines.StreamPositionName"/> schedule: while its
+    /// silo is gone the question is asked again (a durable consumer is started again elsewhere from its checkpoint, and
+    /// a run that cannot go on is failed, and this node cancelled, by the DAG grain). Unknown (-1) once the consumer
+    /// needs nothing more. Every try runs in the node's turn: it reads what the pump writes.
     /// </summary>
     private async Task<long> PositionAsync(long wanted)
     {
         try
         {
-            var before = _taken;
-            var asked = Environment.TickCount64;
-            var answer = await consumer.AwaitStreamPositionAsync(Edge.Port, wanted);
-            // Not reached, and exactly where it was, after the consumer waited its whole MaxWait for it: it stands still.
-            // (An early answer at the same place — a consumer moving, or restarting — is no evidence of a loss.)
-            var waitedFully = Environment.TickCount64 - asked >= (long)(stallAfter.TotalMilliseconds * 0.9);
-            return answer < wanted && answer == before && waitedFully ? StillWaiting : answer;
+            return await pipelines.StreamPosition.ExecuteInGrainTurnAsync(_ => AskPositionAsync(wanted), cancellation);
         }
-        catch (Exception e) when (SiloLoss.IsCallLost(e))
+        catch (Exception e) when (cancellation.IsCancellationRequested && SiloLoss.IsCallLost(e))
         {
-            await Task.Delay(100, cancellation);
-            return -1;
+            // Cancelled while the consumer was out of reach: Polly then ends with the last lost call, where the pause
+            // before the next question would have thrown the cancellation; the node stops as cancelled, not as failed.
+            throw new OperationCanceledException($"cancelled while consumer {consumer.GetPrimaryKeyString()} was out of reach", e, cancellation);
         }
+    }
+
+    private async ValueTask<long> AskPositionAsync(long wanted)
+    {
+        if (Closed) return -1;
+        var before = _taken;
+        var asked = pipelines.Time.GetTimestamp();
+        var answer = await consumer.AwaitStreamPositionAsync(Edge.Port, wanted);
+        // Not reached, and exactly where it was, after the consumer waited its whole MaxWait for it: it stands still.
+        // (An early answer at the same place — a consumer moving, or restarting — is no evidence of a loss.)
+        var waitedFully = pipelines.Time.GetElapsedTime(asked) >= stallAfter * 0.9;
+        return answer < wanted && answer == before && waitedFully ? StillWaiting : answer;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "edge into {Consumer} port {Port}: the consumer stood still after batch {Taken}; sending {Count} retained batches again")]

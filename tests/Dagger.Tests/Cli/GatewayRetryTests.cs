@@ -1,5 +1,6 @@
 using Xunit;
 using Dagger.Orleans.Client;
+using Dagger.Orleans.Tests.TestSupport;
 using Dagger.Orleans.Wire;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
@@ -8,18 +9,23 @@ namespace Dagger.Orleans.Tests.Cli;
 
 public sealed class GatewayRetryTests
 {
-    private static readonly TimeSpan NoPause = TimeSpan.Zero;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
 
     [Fact]
     public async Task A_read_whose_gateway_died_is_asked_again_until_it_answers()
     {
+        var clock = new SteppedClock();
         var calls = 0;
-        var answer = await GatewayRetry.ReadAsync(() =>
+        var reading = GatewayRetry.ReadAsync(() =>
         {
             if (++calls < 3) throw new ConnectionFailedException("Unable to connect to endpoint 127.0.0.1:1");
             return Task.FromResult(42);
-        }, pause: NoPause);
-        Assert.Equal(42, answer);
+        }, pipeline: GatewayRetry.Build(clock));
+
+        await clock.PassPauseAsync(GatewayRetry.Pause, () => Assert.Equal(1, calls));
+        await clock.PassPauseAsync(GatewayRetry.Pause, () => Assert.Equal(2, calls));
+
+        Assert.Equal(42, await reading.WaitAsync(Patience));
         Assert.Equal(3, calls);
     }
 
@@ -31,19 +37,24 @@ public sealed class GatewayRetryTests
         {
             calls++;
             throw new DagNotFoundException("x");
-        }, pause: NoPause));
+        }, pipeline: GatewayRetry.Build(new SteppedClock())).WaitAsync(Patience));
         Assert.Equal(1, calls);
     }
 
     [Fact]
     public async Task A_gateway_that_stays_gone_ends_the_retries_with_its_error()
     {
+        var clock = new SteppedClock();
         var calls = 0;
-        await Assert.ThrowsAsync<SiloUnavailableException>(() => GatewayRetry.ReadAsync<int>(() =>
+        var reading = GatewayRetry.ReadAsync<int>(() =>
         {
             calls++;
             throw new SiloUnavailableException("gone");
-        }, pause: NoPause));
+        }, pipeline: GatewayRetry.Build(clock));
+
+        for (var pause = 1; pause < GatewayRetry.Attempts; pause++) await clock.PassPauseAsync(GatewayRetry.Pause, () => { });
+
+        await Assert.ThrowsAsync<SiloUnavailableException>(() => reading.WaitAsync(Patience));
         Assert.Equal(GatewayRetry.Attempts, calls);
     }
 }
