@@ -278,6 +278,13 @@ internal sealed class MqttQueueReceiver : IQueueAdapterReceiver, IAsyncDisposabl
                     lastError = e;
                     _logger.ReconnectAttemptFailed(_providerName, _queue, attempt, _options.RetryAttempts, e);
                 }
+                catch (Exception) when (_stopping.IsCancellationRequested)
+                {
+                    // Shut down while connecting: the interrupted connect's error ("Connection closed" while
+                    // authenticating) is the shutdown's own doing, and Shutdown awaits this task — rethrowing it failed
+                    // a silo's orderly stop (seen once under load in Durability.DurableRunTests).
+                    return;
+                }
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
