@@ -134,14 +134,37 @@ internal sealed class DurableRecord<T> where T : class
         }
         catch (InconsistentStateException e)
         {
-            // Someone wrote the record after this instance last saw it: another activation of the same grain took
-            // over (this one's silo was declared dead, say). Its record is newer; this writer is stale and stops.
-            throw new StaleRecordException($"'{_stateName}' of {_grainId} in grain storage '{_storageName}' was written by another activation since this one read it: this one is stale and does not overwrite it", e);
+            throw await ConflictExplainedAsync(e);
         }
         catch (Exception e)
         {
             throw new DurableStateException($"could not {what} '{_stateName}' of {_grainId} in grain storage '{_storageName}' after {attempts} attempts: {e.Message}", e);
         }
+    }
+    /// <summary>
+    /// What an ETag conflict means, from one look at the record: someone wrote it after this instance last saw it —
+    /// another activation of the same grain took over (this one's silo was declared dead, say), so this writer is stale
+    /// and stops — or it is no longer there at all (its table or container deleted, a storage service restarted without
+    /// its data), which no newer activation explains and which must fail the run, naming it, rather than look stale.
+    /// </summary>
+    private async Task<Exception> ConflictExplainedAsync(InconsistentStateException conflict)
+    {
+        var current = new GrainState<StoredRecord<T>>(new StoredRecord<T>());
+        try
+        {
+            await _storage.ReadStateAsync(_stateName, _grainId, current);
+        }
+        catch (Exception e)
+        {
+            return new DurableStateException($"'{_stateName}' of {_grainId} in grain storage '{_storageName}'{At} did not match what this activation last wrote, and reading it back failed: {e.Message}", conflict);
+        }
+        if (!current.RecordExists)
+        {
+            return new DurableStateException(
+                $"'{_stateName}' of {_grainId} in grain storage '{_storageName}'{At} is gone: this activation wrote it and it is no longer there " +
+                "(its table or container was deleted, or the storage lost its data); nothing was written over it", conflict);
+        }
+        return new StaleRecordException($"'{_stateName}' of {_grainId} in grain storage '{_storageName}' was written by another activation since this one read it: this one is stale and does not overwrite it", conflict);
     }
 }
 

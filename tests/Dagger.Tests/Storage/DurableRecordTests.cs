@@ -55,6 +55,27 @@ public sealed class DurableRecordTests(AzureStorageFixture fixture) : IClassFixt
     [Theory]
     [InlineData(AzureStorageFixture.RunStorage)]
     [InlineData(AzureStorageFixture.CheckpointStorage)]
+    public async Task A_write_to_a_record_that_vanished_fails_saying_it_is_gone_not_stale_and_writes_nothing(string storage)
+    {
+        var grain = NewGrainId();
+        var writer = Record(storage, grain);
+        await writer.SaveAsync(["written"]);
+        // The storage loses it behind the writer's back (a table dropped, a service restarted without its data).
+        var raw = fixture.Storage(storage);
+        var stored = new GrainState<StoredRecord<string[]>>(new StoredRecord<string[]>());
+        await raw.ReadStateAsync("checkpoint", grain, stored);
+        await raw.ClearStateAsync("checkpoint", grain, stored);
+
+        var gone = await Assert.ThrowsAsync<DurableStateException>(() => writer.SaveAsync(["again"]));
+
+        Assert.Contains("is gone", gone.Message, StringComparison.Ordinal);
+        Assert.Contains($"grain storage '{storage}'", gone.Message, StringComparison.Ordinal);
+        Assert.Null(await Record(storage, grain).ReadAsync());
+    }
+
+    [Theory]
+    [InlineData(AzureStorageFixture.RunStorage)]
+    [InlineData(AzureStorageFixture.CheckpointStorage)]
     public async Task A_cleared_record_reads_as_none_and_can_be_written_again(string storage)
     {
         var grain = NewGrainId();
