@@ -222,11 +222,11 @@ public sealed partial class DaggerClient : IAsyncDisposable
         var grain = _grains.GetDagGrain(dagId);
         var result = await grain.SubmitAsync(spec);
         if (!result.Accepted) throw new DagSpecException(result.Problems);
-        return new DagRun(dagId, grain);
+        return new DagRun(dagId, grain, _grains);
     }
 
     /// <summary>A handle on a run submitted earlier (by any client of the cluster).</summary>
-    public DagRun Attach(string dagId) => new(dagId, _grains.GetDagGrain(dagId));
+    public DagRun Attach(string dagId) => new(dagId, _grains.GetDagGrain(dagId), _grains);
 
     /// <summary>
     /// 16 random hex digits. From <see cref="Random.Shared"/> (seeded from the OS per process) rather than a GUID: as

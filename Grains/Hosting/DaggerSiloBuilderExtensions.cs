@@ -4,6 +4,7 @@ using Dagger.Orleans.Operators.Net;
 using Dagger.Orleans.Placement;
 using Dagger.Orleans.Runtime;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Dagger.Orleans.Wire;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization.Codecs;
@@ -54,6 +55,8 @@ public static class DaggerSiloBuilderExtensions
         builder.Services.AddOptions<NetOptions>().Validate(o => NetAllowList.Parse(o.Allow) is not null).ValidateOnStart();
         builder.Services.AddSingleton(sp => NetAllowList.Parse(sp.GetRequiredService<IOptions<NetOptions>>().Value.Allow));
         builder.Services.AddSingleton<LocalInboxDirectory>();
+        // Big sink results, chunk by chunk: in memory unless a host registered another store (AddDaggerAzureStateStorage: blobs).
+        builder.Services.TryAddSingleton<Runtime.Results.IResultStore, Runtime.Results.MemoryResultStore>();
         builder.Services.AddSingleton<LocalDagDirectory>();
         builder.Services.AddSingleton<SiloDrain>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());

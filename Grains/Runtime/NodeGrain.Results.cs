@@ -1,0 +1,48 @@
+using Dagger.Orleans.Operators;
+using Dagger.Orleans.Runtime.Results;
+using Dagger.Orleans.Wire;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dagger.Orleans.Runtime;
+
+/// <summary>
+/// A sink's result leaves the node as it is written: into the result store in chunks (or, on an embedded silo with
+/// <c>ResultsDirectory</c>, into a file), the chunks sent between batches. The node's report carries the result inline
+/// only when it is small; otherwise where it was stored. A streamed result's progress travels in the node's snapshot,
+/// so a move or a resume from a checkpoint goes on writing where it stopped.
+/// </summary>
+internal sealed partial class NodeGrain
+{
+    /// <summary>Points a sink at where its result goes: a file in <c>ResultsDirectory</c>, else the result store.</summary>
+    private void DirectResult(SinkOperator sink, NodePlan plan)
+    {
+        var o = options.Value;
+        sink.MaxResultBytes = o.MaxResultBytes;
+        if (o.ResultsDirectory is { } directory) sink.ResultTargets = () => ResultFile.Create(directory, plan.NodeId);
+        else sink.ResultTargets = () => NewChunkedResult(plan, from: null);
+    }
+
+    private ChunkedResult NewChunkedResult(NodePlan plan, StreamedResultState? from) => new(
+        ServiceProvider.GetRequiredService<IResultStore>(), plan.DagId, plan.NodeId, options.Value.MaxResultBytes,
+        options.Value.ResultChunkBytes, options.Value.InlineResultBytes, from);
+
+    /// <summary>Sends the chunks a sink sealed while it took the last batch (most batches seal none).</summary>
+    private ValueTask SendResultChunksAsync() =>
+        _core?.Operator is SinkOperator { ResultTarget: { HasUnsent: true } target } ? new ValueTask(target.SendAsync()) : ValueTask.CompletedTask;
+
+    /// <summary>A streaming sink's progress for the node's snapshot (its chunks sent first where the caller could).</summary>
+    private StreamedResultState? StreamedResultProgress() =>
+        _core?.Operator is SinkOperator { ResultTarget: ChunkedResult chunks } ? chunks.Save() : null;
+
+    /// <summary>A sink's streamed result taken up from a snapshot.</summary>
+    private void ResumeStreamedResult(NodeCore core, StreamedResultState? progress)
+    {
+        if (progress is null || core.Operator is not SinkOperator sink) return;
+        var target = NewChunkedResult(_plan!, progress);
+        sink.ResumeStreamedResult(target, target.ValuesWritten);
+    }
+
+    /// <summary>The sink's result, ended where it goes; nothing for other nodes.</summary>
+    private ValueTask<SinkResult> EndSinkResultAsync() =>
+        _core?.Operator is SinkOperator sink ? sink.EndResultAsync() : ValueTask.FromResult(SinkResult.None);
+}
