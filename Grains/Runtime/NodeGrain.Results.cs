@@ -2,6 +2,7 @@ using Dagger.Orleans.Operators;
 using Dagger.Orleans.Runtime.Results;
 using Dagger.Orleans.Wire;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Dagger.Orleans.Runtime;
 
@@ -41,6 +42,27 @@ internal sealed partial class NodeGrain
         var target = NewChunkedResult(_plan!, progress);
         sink.ResumeStreamedResult(target, target.ValuesWritten);
     }
+
+    /// <summary>
+    /// A failed sink's chunks are removed at once: an endless source into <c>collect</c> that reached the cap would
+    /// otherwise leave the cap's worth in the store for <c>ResultRetention</c>. A removal that fails is logged; the run
+    /// fails for its own reason either way.
+    /// </summary>
+    private async Task AbandonSinkResultAsync()
+    {
+        if (_core?.Operator is not SinkOperator { ResultTarget: ChunkedResult chunks }) return;
+        try
+        {
+            await chunks.AbandonAsync();
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException or InvalidOperationException)
+        {
+            LogResultNotRemoved(logger, e, _plan!.DagId, _plan.NodeId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DAG {DagId}: node {NodeId} failed, and the chunks of its result already stored could not be removed")]
+    private static partial void LogResultNotRemoved(ILogger logger, Exception exception, string dagId, string nodeId);
 
     /// <summary>The sink's result, ended where it goes; nothing for other nodes.</summary>
     private ValueTask<SinkResult> EndSinkResultAsync() =>

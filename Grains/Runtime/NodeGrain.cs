@@ -505,6 +505,7 @@ internal sealed partial class NodeGrain(
         CloseInbox();
         _core?.Output.Discard();
         LogFailed(logger, e, plan.DagId, plan.NodeId);
+        await AbandonSinkResultAsync();
         var cause = e is OperationCanceledException ? "cancelled" : $"{e.GetType().Name}: {e.Message}";
         await _dag!.NodeFailedAsync(plan.NodeId, cause);
     }

@@ -75,6 +75,15 @@ internal sealed class ChunkedResult : ResultTarget, IBufferWriter<byte>
         return new SinkResult(null, new ResultDescriptor { DagId = _dagId, NodeId = _nodeId, Bytes = _bytes, Chunks = _nextChunk, Store = _store.Kind });
     }
 
+    /// <summary>The result will never be complete (its node failed): removes the chunks already stored, which nothing would name.</summary>
+    public async Task AbandonAsync()
+    {
+        var stored = _nextChunk - _unsent.Count;
+        _unsent.Clear();
+        if (stored == 0) return;
+        await _store.DeleteAsync(new ResultDescriptor { DagId = _dagId, NodeId = _nodeId, Bytes = _bytes, Chunks = stored, Store = _store.Kind });
+    }
+
     /// <summary>How far the result has got, for the node's snapshot (a move, a checkpoint).</summary>
     public StreamedResultState Save()
     {

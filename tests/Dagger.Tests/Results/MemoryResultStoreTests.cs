@@ -17,7 +17,11 @@ public sealed class SmallChunkCluster : IAsyncLifetime
 
     public DaggerClient Dagger { get; private set; } = null!;
 
-    public async Task InitializeAsync() => (Cluster, Dagger) = await TwoSiloCluster.DeployAsync(o => (o.ResultChunkBytes, o.InlineResultBytes) = (ChunkBytes, InlineBytes));
+    /// <summary>Short, so a test can see memory results go with their run (other tests read results at once).</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromSeconds(2);
+
+    public async Task InitializeAsync() => (Cluster, Dagger) = await TwoSiloCluster.DeployAsync(o =>
+        (o.ResultChunkBytes, o.InlineResultBytes, o.ResultRetention) = (ChunkBytes, InlineBytes, Retention));
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 }
@@ -93,6 +97,37 @@ public sealed class MemoryResultStoreTests(SmallChunkCluster cluster) : IClassFi
         Assert.True(stored.Chunks > 1, $"{stored.Chunks} chunks");
         var sums = System.Text.Json.JsonSerializer.Deserialize<double[]>(await ReadAllAsync(run, stored))!;
         Assert.Equal(2000, sums.Length);
+    }
+
+    [Fact]
+    public async Task A_memory_result_is_gone_once_its_run_is_let_go_after_the_retention()
+    {
+        var (run, status) = await RunAsync(new DagBuilder().Node("src", "range", new { count = 20_000 }).Node("out", "collect").Edge("src", "out"), resultTextLimit: 0);
+        var stored = status.StoredResults["out"];
+        Assert.Equal(ExpectedJson.RangeArray(20_000), await ReadAllAsync(run, stored));
+
+        await Task.Delay(SmallChunkCluster.Retention + TimeSpan.FromSeconds(1));
+        await cluster.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.FromMilliseconds(1));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ReadAllAsync(run, stored));
+        Assert.Contains("chunk 0 of its result is no longer in memory", error.Message);
+    }
+
+    [Fact]
+    public async Task A_collect_that_fails_at_the_cap_removes_the_chunks_it_had_stored()
+    {
+        await using var dagger = await DaggerClient.StartEmbeddedAsync(o =>
+            (o.MaxResultBytes, o.ResultChunkBytes, o.InlineResultBytes) = (100_000, SmallChunkCluster.ChunkBytes, SmallChunkCluster.InlineBytes));
+        var run = await dagger.SubmitAsync(new DagBuilder().Node("src", "range", new { count = 1_000_000 }).Node("out", "collect").Edge("src", "out").Build());
+        using var cts = new CancellationTokenSource(Timeout);
+        var status = await run.WaitAsync(TimeSpan.FromMilliseconds(100), cts.Token);
+        Assert.Equal(DagState.Failed, status.State);
+        Assert.Contains("node 'out': its result grew past the cap of 100000 bytes", status.Error);
+
+        // What it had stored (about 100000 / 4096 chunks) would be there, unnamed, for the retention.
+        var orphan = new ResultDescriptor { DagId = run.Id, NodeId = "out", Bytes = SmallChunkCluster.ChunkBytes, Chunks = 1, Store = ResultStores.Memory };
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ReadAllAsync(run, orphan));
+        Assert.Contains("chunk 0 of its result is no longer in memory", error.Message);
     }
 
     [Fact]
