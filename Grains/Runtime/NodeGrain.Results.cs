@@ -14,6 +14,12 @@ namespace Dagger.Orleans.Runtime;
 /// </summary>
 internal sealed partial class NodeGrain
 {
+    /// <summary>
+    /// A durable sink's checkpoint (written after every batch, a table row of at most about 1 MiB in Azure) carries its
+    /// result's unsealed tail: its chunks are kept to this size, so the tail stays well inside a row.
+    /// </summary>
+    private const int DurableResultChunkBytes = 256 << 10;
+
     /// <summary>Points a sink at where its result goes: a file in <c>ResultsDirectory</c>, else the result store.</summary>
     private void DirectResult(SinkOperator sink, NodePlan plan)
     {
@@ -23,9 +29,12 @@ internal sealed partial class NodeGrain
         else sink.ResultTargets = () => NewChunkedResult(plan, from: null);
     }
 
-    private ChunkedResult NewChunkedResult(NodePlan plan, StreamedResultState? from) => new(
-        ServiceProvider.GetRequiredService<IResultStore>(), plan.DagId, plan.NodeId, options.Value.MaxResultBytes,
-        options.Value.ResultChunkBytes, options.Value.InlineResultBytes, from);
+    private ChunkedResult NewChunkedResult(NodePlan plan, StreamedResultState? from)
+    {
+        var o = options.Value;
+        var chunkBytes = IsDurable(plan, _core!.Operator, o) ? Math.Min(o.ResultChunkBytes, DurableResultChunkBytes) : o.ResultChunkBytes;
+        return new ChunkedResult(ServiceProvider.GetRequiredService<IResultStore>(), plan.DagId, plan.NodeId, o.MaxResultBytes, chunkBytes, o.InlineResultBytes, from);
+    }
 
     /// <summary>Sends the chunks a sink sealed while it took the last batch (most batches seal none).</summary>
     private ValueTask SendResultChunksAsync() =>
