@@ -127,7 +127,7 @@ public abstract class SinkOperator : DaggerOperator
 {
     private long _chargedBytes;
     private ResultTarget? _resultTarget;
-    private bool _resultEnded;
+    private Task<SinkResult>? _ending;
 
     internal override bool IsSink => true;
 
@@ -191,17 +191,21 @@ public abstract class SinkOperator : DaggerOperator
 
     /// <summary>
     /// Writes the result to its target — a streamed one is closed, any other written whole now — and ends it there.
-    /// The runtime calls this once the inputs have ended (or the node was cancelled).
+    /// The runtime calls this once the inputs have ended, or the node was cancelled (a forceful cancel may come while
+    /// the end is being stored: both get the one result).
     /// </summary>
-    internal async ValueTask<SinkResult> EndResultAsync()
+    internal ValueTask<SinkResult> EndResultAsync()
     {
-        if (ResultTargets is null) return new SinkResult(ResultJson(), null);
-        if (_resultEnded) throw new InvalidOperationException($"node '{NodeId}': its result was already ended");
-        _resultEnded = true;
+        if (ResultTargets is null) return ValueTask.FromResult(new SinkResult(ResultJson(), null));
+        return new ValueTask<SinkResult>(_ending ??= EndTargetAsync());
+    }
+
+    private async Task<SinkResult> EndTargetAsync()
+    {
         if (_resultTarget is { } streamed) EndStreamedResult(streamed.Writer);
         else
         {
-            _resultTarget = ResultTargets();
+            _resultTarget = ResultTargets!();
             WriteResult(_resultTarget.Writer);
         }
         _resultTarget.Flush();

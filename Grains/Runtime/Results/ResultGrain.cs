@@ -1,6 +1,7 @@
 using Dagger.Orleans.Wire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 
 namespace Dagger.Orleans.Runtime.Results;
 
@@ -9,6 +10,8 @@ namespace Dagger.Orleans.Runtime.Results;
 /// <c>ResultRetention</c> after its last use (the run's grain deletes it sooner, when it lets the run go): a memory
 /// result never outlives its run by more than that. For a blob result it holds nothing and reads the blob asked for.
 /// </summary>
+// Activated by the sink that writes it: its chunks then cross no network on their way in.
+[PreferLocalPlacement]
 internal sealed class ResultGrain(IOptions<DaggerOptions> options) : Grain, IResultGrain
 {
     private readonly List<byte[]?> _chunks = [];
