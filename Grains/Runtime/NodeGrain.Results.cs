@@ -16,9 +16,9 @@ internal sealed partial class NodeGrain
 {
     /// <summary>
     /// A durable sink's checkpoint (written after every batch, a table row of at most about 1 MiB in Azure) carries its
-    /// result's unsealed tail: its chunks are kept to this size, so the tail stays well inside a row.
+    /// result's unsealed tail: its chunks are kept to this size, so each checkpoint writes at most this much of it.
     /// </summary>
-    private const int DurableResultChunkBytes = 256 << 10;
+    private const int DurableResultChunkBytes = 64 << 10;
 
     /// <summary>Points a sink at where its result goes: a file in <c>ResultsDirectory</c>, else the result store.</summary>
     private void DirectResult(SinkOperator sink, NodePlan plan)
