@@ -30,7 +30,8 @@ internal sealed class ChunkedResult : ResultTarget, IBufferWriter<byte>
     private int _nextChunk;
     private byte[]? _discard;
     private Utf8JsonWriter? _writer;
-    private bool _completing;
+    // Ended, every chunk stored: from here the result is its node's report's, whatever happens to the node.
+    private bool _ended;
 
     public ChunkedResult(IResultStore store, string dagId, string nodeId, long cap, int chunkBytes, int inlineBytes, StreamedResultState? from = null)
     {
@@ -69,22 +70,26 @@ internal sealed class ChunkedResult : ResultTarget, IBufferWriter<byte>
 
     public override async ValueTask<SinkResult> CompleteAsync()
     {
-        _completing = true;
         Writer.Flush();
-        if (_nextChunk == 0 && _bytes <= _inlineBytes) return new SinkResult(System.Text.Encoding.UTF8.GetString(_buffer, 0, _written), null);
+        if (_nextChunk == 0 && _bytes <= _inlineBytes)
+        {
+            _ended = true;
+            return new SinkResult(System.Text.Encoding.UTF8.GetString(_buffer, 0, _written), null);
+        }
         Seal();
         await SendAsync();
+        _ended = true;
         return new SinkResult(null, new ResultDescriptor { DagId = _dagId, NodeId = _nodeId, Bytes = _bytes, Chunks = _nextChunk, Store = _store.Kind });
     }
 
     /// <summary>
     /// The result will never be complete (its node failed before ending it): removes the chunks already stored, which
-    /// nothing would name. A result that was ended is left alone: its descriptor may be on record already (a node that
+    /// nothing would name. A result that was ended (all stored) is left alone: its descriptor may be on record already (a node that
     /// fails after it reported, its silo stopping, must not take the run's result with it).
     /// </summary>
     public async Task AbandonAsync()
     {
-        if (_completing) return;
+        if (_ended) return;
         var stored = _nextChunk - _unsent.Count;
         _unsent.Clear();
         if (stored == 0) return;
