@@ -32,6 +32,7 @@ internal sealed class ChunkedResult : ResultTarget, IBufferWriter<byte>
     private Utf8JsonWriter? _writer;
     // Ended, every chunk stored: from here the result is its node's report's, whatever happens to the node.
     private bool _ended;
+    private Task? _sending;
 
     public ChunkedResult(IResultStore store, string dagId, string nodeId, long cap, int chunkBytes, int inlineBytes, StreamedResultState? from = null)
     {
@@ -59,6 +60,15 @@ internal sealed class ChunkedResult : ResultTarget, IBufferWriter<byte>
     public override bool HasUnsent => _unsent.Count > 0;
 
     public override async Task SendAsync()
+    {
+        // One sender at a time: a forceful cancel ends the result while the pump may still be sending (the node's calls
+        // interleave), and two senders would store one chunk twice and drop the next.
+        while (_sending is { IsCompleted: false } busy) await busy;
+        _sending = SendQueuedAsync();
+        await _sending;
+    }
+
+    private async Task SendQueuedAsync()
     {
         // Each chunk leaves the queue only once stored: a failure leaves it there, and the node fails saying why.
         while (_unsent.TryPeek(out var chunk))
