@@ -27,7 +27,8 @@ public interface IDagGrain : IGrainWithStringKey
     /// <summary>Cancels one node (see DagRun.CancelNodeAsync for what happens downstream).</summary>
     [AlwaysInterleave] Task CancelNodeAsync(string nodeId, CancelMode mode);
 
-    [AlwaysInterleave] Task NodeFinishedAsync(NodeStatus status, string? resultJson);
+    /// <summary>A node ended; a sink's result comes as JSON (<paramref name="resultJson"/>) or, when big, as where it was stored.</summary>
+    [AlwaysInterleave] Task NodeFinishedAsync(NodeStatus status, string? resultJson, ResultDescriptor? storedResult);
 
     [AlwaysInterleave] Task NodeFailedAsync(string nodeId, string error);
 
@@ -106,6 +107,23 @@ public interface INodeGrain : IGrainWithStringKey
 /// </summary>
 [GenerateSerializer, Immutable]
 public readonly record struct PushReply([property: Id(0)] int Accepted, [property: Id(1)] bool Busy, [property: Id(2)] bool NotRunning = false);
+
+/// <summary>
+/// One sink's stored result (key <c>dagId/nodeId</c>): the way to its chunks from any client of the cluster, one chunk
+/// per call. In the memory result store it holds the chunks itself; in the blob store it reads them from the blobs.
+/// </summary>
+public interface IResultGrain : IGrainWithStringKey
+{
+    /// <summary>Stores chunk <paramref name="index"/> (again, for a node that resumed from a checkpoint: the same bytes).</summary>
+    Task WriteChunkAsync(int index, ResultChunk chunk);
+
+    /// <summary>Chunk <paramref name="index"/> of the result <paramref name="result"/> describes.</summary>
+    /// <exception cref="InvalidOperationException">The chunk is not there (the result was deleted, or its silo went away).</exception>
+    [AlwaysInterleave] Task<ResultChunk> ReadChunkAsync(ResultDescriptor result, int index);
+
+    /// <summary>Forgets the result (the run is being forgotten).</summary>
+    Task DeleteAsync(ResultDescriptor result);
+}
 
 public static class NodeKey
 {

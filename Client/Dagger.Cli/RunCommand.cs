@@ -41,14 +41,12 @@ internal static class RunCommand
             if (r.Tokens.Count != 1 || !double.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s)) return;
             if (!(s > 0 && s <= MaxTimeoutSeconds)) r.AddError($"--stall-after must be a positive number of seconds, at most {MaxTimeoutSeconds} (got {r.Tokens[0].Value})");
         });
-        var resultsDir = new Option<string?>("--results-dir") { Description = "write each sink's result to DIR/NODE.json (collect as it arrives) instead of into the result document, which then names the file; no result cap" };
+        var resultsDir = new Option<string?>("--results-dir") { Description = "write each sink's result to DIR/NODE.json instead of into the result document, which then names the file (embedded silo: collect writes as elements arrive, no result cap; with --cluster: copied from the cluster's result store, chunk by chunk)" };
         var command = new Command("run", "validate and run a DAG to completion; the result document goes to stdout") { spec, cluster, timeout, grace, operators, timeline, failOnStall, stallAfter, resultsDir };
         command.Validators.Add(r =>
         {
             if (r.GetValue(cluster) is not null && r.GetValue(stallAfter) is not null)
                 r.AddError("--stall-after sets the embedded silo's stall period; a cluster's silos have their own (Dagger:StallAfter)");
-            if (r.GetValue(cluster) is not null && r.GetValue(resultsDir) is not null)
-                r.AddError("--results-dir writes results where the embedded silo runs; a cluster's sinks run on its silos (use a sink that reduces, or raise their Dagger:MaxResultBytes)");
         });
         command.SetAction((parse, _) => RunAsync(parse.GetValue(spec)!, parse.GetValue(cluster), parse.GetValue(timeout),
             GraceOption.ToTimeSpan(parse.GetValue(grace)), parse.GetValue(operators) ?? [], parse.GetValue(timeline),
@@ -56,7 +54,7 @@ internal static class RunCommand
         return command;
     }
 
-    /// <summary><c>--fail-on-stall</c>, and the embedded silo's <c>--stall-after</c> and <c>--results-dir</c>.</summary>
+    /// <summary><c>--fail-on-stall</c>, <c>--results-dir</c>, and the embedded silo's <c>--stall-after</c>.</summary>
     private sealed record EmbeddedSettings(bool FailOnStall, TimeSpan? StallAfter, string? ResultsDirectory);
 
     private static async Task<int> RunAsync(string specPath, string? clusterPath, double? timeoutSeconds, TimeSpan? grace, string[] operatorAssemblies, string? timelinePath,
@@ -75,18 +73,7 @@ internal static class RunCommand
                 if (catalog is null) return ExitCodes.Invalid;
                 dag = SpecFiles.Load(specPath, catalog, SpecFiles.EmbeddedTransports);
                 if (dag is null) return ExitCodes.Invalid;
-                if (embedded.ResultsDirectory is { } results)
-                {
-                    try
-                    {
-                        Directory.CreateDirectory(results);
-                    }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-                    {
-                        await Console.Error.WriteLineAsync($"dagger: --results-dir '{results}': {e.Message}");
-                        return ExitCodes.Invalid;
-                    }
-                }
+                if (!await ResultFiles.TryCreateDirectoryAsync(embedded.ResultsDirectory)) return ExitCodes.Invalid;
                 progress.Line("starting embedded silo");
                 client = await DaggerClient.StartEmbeddedAsync(o =>
                 {
@@ -100,6 +87,7 @@ internal static class RunCommand
                 var file = ClusterFile.Load(clusterPath);
                 dag = SpecFiles.Load(specPath, catalog: null, Transports.All);
                 if (dag is null) return ExitCodes.Invalid;
+                if (!await ResultFiles.TryCreateDirectoryAsync(embedded.ResultsDirectory)) return ExitCodes.Invalid;
                 client = await DaggerClient.ConnectAsync(file, logLevel: CliErrors.ClientLogLevel);
             }
         }
@@ -139,6 +127,8 @@ internal static class RunCommand
                 _ = InterruptHandler.CancelReportingFailureAsync(run, CancelMode.Force, progress);
             });
 
+            // Results are streamed to stdout (or files), never read whole into memory.
+            run.ResultTextLimit = 0;
             run.Progress += progress.Update;
             if (embedded.FailOnStall) run.Progress += FailOnStall(run, progress);
             DagStatus final;
@@ -152,8 +142,15 @@ internal static class RunCommand
                 await Console.Error.WriteLineAsync($"dagger: lost track of DAG {run.Id}: {e.Message}");
                 return ExitCodes.Failed;
             }
-            Console.Out.WriteLine(ResultDocument.Write(final, timeoutError));
-            await Console.Out.FlushAsync();
+            try
+            {
+                await WriteDocumentAsync(run, final, timeoutError, clusterPath is null ? null : embedded.ResultsDirectory);
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException or InvalidOperationException or IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"dagger: the results of DAG {run.Id} could not be read back: {e.Message}");
+                return ExitCodes.Failed;
+            }
             progress.Line($"{final.State} in {clock.Elapsed.TotalSeconds:F2} s");
             if (timelinePath is not null) await WriteTimelineAsync(client, run.Id, timelinePath, progress);
             if (final.Error is not null && final.State == DagState.Failed) await Console.Error.WriteLineAsync($"dagger: {final.Error}");
@@ -164,6 +161,19 @@ internal static class RunCommand
                 _ => ExitCodes.Failed,
             };
         }
+    }
+
+    /// <summary>
+    /// The result document on stdout, each stored result copied in chunk by chunk (never held whole); with
+    /// <paramref name="clientResultsDirectory"/> (a cluster run's <c>--results-dir</c>) every result goes to its file
+    /// there first, and the document names the files, as the embedded silo's do.
+    /// </summary>
+    private static async Task WriteDocumentAsync(DagRun run, DagStatus final, string? timeoutError, string? clientResultsDirectory)
+    {
+        if (clientResultsDirectory is not null) final = await ResultFiles.WriteAsync(run, final, clientResultsDirectory);
+        await Console.Out.FlushAsync();
+        await using var stdout = Console.OpenStandardOutput();
+        await ResultDocument.WriteAsync(stdout, final, run.ReadResultAsync, timeoutError);
     }
 
     /// <summary>

@@ -39,8 +39,8 @@ public sealed partial class DaggerClient : IAsyncDisposable
 
     /// <summary>
     /// The embedded silo's default <see cref="DaggerOptions.MaxResultBytes"/>: 256 MiB, enough for a <c>collect</c> of
-    /// 10 million numbers (charged at 21-25 bytes each before it is written), while an endless source into
-    /// <c>collect</c> still fails at a few hundred MB of memory.
+    /// 10 million numbers (about 79 MB of JSON), while an endless source into <c>collect</c> still fails at a few hundred
+    /// MB: its result store is this process's memory.
     /// </summary>
     public const long EmbeddedMaxResultBytes = 256L << 20;
 
@@ -71,8 +71,8 @@ public sealed partial class DaggerClient : IAsyncDisposable
                 o.Shm = new ShmOptions();
                 // The user who runs it wrote the spec: their files are theirs to read, as with any local program.
                 o.Files.Unrestricted = true;
-                // Client and silo share this process: results never cross a network, so Orleans' 100 MB message limit,
-                // which the cluster default of MaxResultBytes keeps under, does not bind here.
+                // Results past the inline limit are kept in this process's memory (the memory result store): a lower cap
+                // than a cluster's, whose store may be blobs.
                 o.MaxResultBytes = EmbeddedMaxResultBytes;
                 configure?.Invoke(o);
             });
@@ -222,11 +222,11 @@ public sealed partial class DaggerClient : IAsyncDisposable
         var grain = _grains.GetDagGrain(dagId);
         var result = await grain.SubmitAsync(spec);
         if (!result.Accepted) throw new DagSpecException(result.Problems);
-        return new DagRun(dagId, grain);
+        return new DagRun(dagId, grain, _grains);
     }
 
     /// <summary>A handle on a run submitted earlier (by any client of the cluster).</summary>
-    public DagRun Attach(string dagId) => new(dagId, _grains.GetDagGrain(dagId));
+    public DagRun Attach(string dagId) => new(dagId, _grains.GetDagGrain(dagId), _grains);
 
     /// <summary>
     /// 16 random hex digits. From <see cref="Random.Shared"/> (seeded from the OS per process) rather than a GUID: as

@@ -40,7 +40,7 @@ public sealed record DagStatus
     [Id(0)] public required string DagId { get; init; }
     [Id(1)] public DagState State { get; init; }
     [Id(2)] public IReadOnlyList<NodeStatus> Nodes { get; init; } = [];
-    /// <summary>Sink node id → its result as JSON text.</summary>
+    /// <summary>Sink node id → its result as JSON text (a result too big to travel inline is in <see cref="StoredResults"/> instead).</summary>
     [Id(3)] public IReadOnlyDictionary<string, string> Results { get; init; } = new Dictionary<string, string>();
     [Id(4)] public string? Error { get; init; }
     [Id(5)] public DateTimeOffset StartedAt { get; init; }
@@ -54,6 +54,12 @@ public sealed record DagStatus
     /// waiting has taken none for <c>DaggerOptions.StallAfter</c>); null otherwise.
     /// </summary>
     [Id(9)] public string? Stall { get; init; }
+    /// <summary>
+    /// Sink node id → where its result is, for results too big to travel inline (over <c>DaggerOptions.InlineResultBytes</c>):
+    /// read them chunk by chunk (<c>DagRun.ReadResultAsync</c>). A sink is in <see cref="Results"/> or here, not both —
+    /// except that a client may copy a stored result it has read into <see cref="Results"/>.
+    /// </summary>
+    [Id(10)] public IReadOnlyDictionary<string, ResultDescriptor> StoredResults { get; init; } = new Dictionary<string, ResultDescriptor>();
 
     public double Seconds => ((EndedAt ?? DateTimeOffset.UtcNow) - StartedAt).TotalSeconds;
 }
@@ -67,6 +73,7 @@ public sealed record SubmitResult
     public bool Accepted => Problems.Count == 0;
 }
 
-/// <summary>A node's last word: its status and, for a sink, its result as JSON.</summary>
+/// <summary>A node's last word: its status and, for a sink, its result: as JSON, or where it was stored when too big to travel inline.</summary>
 [GenerateSerializer, Immutable]
-public sealed record NodeReport([property: Id(0)] NodeStatus Status, [property: Id(1)] string? ResultJson);
+public sealed record NodeReport(
+    [property: Id(0)] NodeStatus Status, [property: Id(1)] string? ResultJson, [property: Id(2)] ResultDescriptor? StoredResult = null);

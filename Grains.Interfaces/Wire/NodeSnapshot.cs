@@ -34,6 +34,9 @@ public sealed class NodeSnapshot
 
     /// <summary>The node had been asked to stop (a source of a cancelling run): it stops again wherever it goes on.</summary>
     [Id(10)] public bool StopRequested { get; init; }
+
+    /// <summary>A sink streaming its result to the result store: how far it got (null for other nodes).</summary>
+    [Id(11)] public StreamedResultState? StreamedResult { get; init; }
 }
 
 /// <summary>What a node's inbox holds when the node moves: per port, the next sequence it expects, whether the port has ended, and the batches already there.</summary>

@@ -21,6 +21,9 @@ public sealed class AzureStateStorageOptions
     /// <summary>The blob container of run records, created at silo start.</summary>
     public string ContainerName { get; set; } = "dagger-runs";
 
+    /// <summary>The blob container of big sink results (blobs <c>{dagId}/{nodeId}/{chunk:D6}</c>), created at first use.</summary>
+    public string ResultsContainerName { get; set; } = "dagger-results";
+
     /// <summary>The table of checkpoints, created at silo start.</summary>
     public string TableName { get; set; } = "DaggerCheckpoints";
 
@@ -39,7 +42,7 @@ public sealed class AzureStateStorageOptions
 public static class AzureStateStorage
 {
     /// <summary>
-    /// Registers the two grain storages at the account <paramref name="connectionString"/> names (Azurite:
+    /// Registers the two grain storages, and the blob store of big sink results, at the account <paramref name="connectionString"/> names (Azurite:
     /// <c>UseDevelopmentStorage=true</c>), with bounded client retries so a storage that is down surfaces in seconds.
     /// Set <c>DaggerOptions.StateStorage</c> and <c>CheckpointStorage</c> to the names in <paramref name="configure"/>'s options.
     /// </summary>
@@ -69,6 +72,10 @@ public static class AzureStateStorage
             o.DeleteStateOnClear = true;
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
+        // Big sink results go to blobs beside the runs: a result outlives the silos as its run's record does.
+        silo.Services.AddSingleton<Runtime.Results.IResultStore>(new Runtime.Results.BlobResultStore(
+            blobs.GetBlobContainerClient(options.ResultsContainerName),
+            $"Azure blob container '{options.ResultsContainerName}' at {StorageEndpoints.Describe(blobs.Uri)}"));
         silo.Services.AddKeyedSingleton(options.RunStorageName,
             new DurableStorageDescription($"Azure blob container '{options.ContainerName}' at {StorageEndpoints.Describe(blobs.Uri)}"));
         silo.Services.AddKeyedSingleton(options.CheckpointStorageName,

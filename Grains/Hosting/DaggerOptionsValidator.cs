@@ -17,6 +17,10 @@ internal sealed class DaggerOptionsValidator : IValidateOptions<DaggerOptions>
         if (options.Window <= 0) problems.Add($"DaggerOptions.Window must be positive (got {options.Window})");
         if (options.WindowBytes <= 0) problems.Add($"DaggerOptions.WindowBytes must be positive (got {options.WindowBytes})");
         if (options.MaxResultBytes <= 0) problems.Add($"DaggerOptions.MaxResultBytes must be positive (got {options.MaxResultBytes})");
+        if (options.InlineResultBytes < 0 || options.InlineResultBytes > options.ResultChunkBytes)
+            problems.Add($"DaggerOptions.InlineResultBytes must be between 0 and ResultChunkBytes ({options.ResultChunkBytes}) (got {options.InlineResultBytes})");
+        // A chunk travels in one grain message: well under Orleans' 100 MB message limit.
+        if (options.ResultChunkBytes is < 4096 or > 64 << 20) problems.Add($"DaggerOptions.ResultChunkBytes must be between 4096 and {64 << 20} (got {options.ResultChunkBytes})");
         if (options.ResultsDirectory is { } results && !Directory.Exists(results))
             problems.Add($"DaggerOptions.ResultsDirectory '{results}' is not an existing directory");
         if (options.StallAfter < TimeSpan.Zero) problems.Add($"DaggerOptions.StallAfter must be zero (off) or positive (got {options.StallAfter})");

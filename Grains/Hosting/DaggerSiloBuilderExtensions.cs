@@ -58,6 +58,8 @@ public static class DaggerSiloBuilderExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Runtime.Resilience.ResiliencePipelines>();
         builder.Services.AddSingleton<LocalInboxDirectory>();
+        // Big sink results, chunk by chunk: in memory unless a host registered another store (AddDaggerAzureStateStorage: blobs).
+        builder.Services.TryAddSingleton<Runtime.Results.IResultStore, Runtime.Results.MemoryResultStore>();
         builder.Services.AddSingleton<LocalDagDirectory>();
         builder.Services.AddSingleton<SiloDrain>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());

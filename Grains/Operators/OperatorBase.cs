@@ -126,8 +126,8 @@ public abstract class LockstepOperator : DaggerOperator
 public abstract class SinkOperator : DaggerOperator
 {
     private long _chargedBytes;
-    private ResultFile? _resultFile;
-    private string? _resultFileEntry;
+    private ResultTarget? _resultTarget;
+    private Task<SinkResult>? _ending;
 
     internal override bool IsSink => true;
 
@@ -135,27 +135,33 @@ public abstract class SinkOperator : DaggerOperator
     public long MaxResultBytes { get; internal set; } = long.MaxValue;
 
     /// <summary>
-    /// Where the result goes as a file (<c>DaggerOptions.ResultsDirectory</c>, set by the runtime) instead of into the
-    /// run's status; null: into the status, held to <see cref="MaxResultBytes"/>.
+    /// Where the result is written as it is produced (set by the runtime: the result store in chunks, or a file of
+    /// <c>DaggerOptions.ResultsDirectory</c>); null when the operator runs on its own, and its result is kept for
+    /// <see cref="ResultJson"/>.
     /// </summary>
-    public string? ResultsDirectory { get; internal set; }
+    internal Func<ResultTarget>? ResultTargets { get; set; }
+
+    /// <summary>The target this sink has written to so far (null before its first streamed write).</summary>
+    internal ResultTarget? ResultTarget => _resultTarget;
 
     /// <summary>
-    /// When results go to files: the writer of this sink's result file, for a sink that writes what it receives as it
-    /// comes (<c>collect</c>) rather than keep it; opened at first use with <see cref="StartStreamedResult"/>. Null
-    /// when results go into the status.
+    /// The writer of this sink's result where it goes (the result store, a file), for a sink that writes what it
+    /// receives as it comes (<c>collect</c>) rather than keep it; opened at first use with
+    /// <see cref="StartStreamedResult"/>. Null when the operator runs on its own (no runtime): keep what you receive then.
     /// </summary>
     protected Utf8JsonWriter? StreamedResult
     {
         get
         {
-            if (ResultsDirectory is null) return null;
-            if (_resultFile is null)
+            if (ResultTargets is null) return null;
+            if (_resultTarget is null)
             {
-                _resultFile = ResultFile.Create(ResultsDirectory, NodeId);
-                StartStreamedResult(_resultFile.Writer);
+                _resultTarget = ResultTargets();
+                StartStreamedResult(_resultTarget.Writer);
+                _resultTarget.Flush();
+                _resultTarget.OpeningWritten();
             }
-            return _resultFile.Writer;
+            return _resultTarget.Writer;
         }
     }
 
@@ -165,8 +171,46 @@ public abstract class SinkOperator : DaggerOperator
     /// <summary>Writes what closes a streamed result (collect: the array's ']').</summary>
     protected virtual void EndStreamedResult(Utf8JsonWriter writer) { }
 
-    /// <summary>Hands a streamed result's pending bytes to its file: call after each batch, so they are not held in memory.</summary>
-    protected void FlushStreamedResult() => _resultFile?.Flush();
+    /// <summary>Hands a streamed result's pending bytes to its target: call after each batch, so they are not held in memory.</summary>
+    protected void FlushStreamedResult() => _resultTarget?.Flush();
+
+    /// <summary>
+    /// Takes up a streamed result where another activation of this node left it (a move, a checkpoint):
+    /// <paramref name="target"/> holds what was written, and the writer, new, is brought to the state the old one was
+    /// in by writing the opening again — and a value, when values followed it — into nothing.
+    /// </summary>
+    internal void ResumeStreamedResult(Runtime.Results.ChunkedResult target, bool valuesWritten)
+    {
+        _resultTarget = target;
+        target.WriteDiscarded(writer =>
+        {
+            StartStreamedResult(writer);
+            if (valuesWritten) writer.WriteNullValue();
+        });
+    }
+
+    /// <summary>
+    /// Writes the result to its target — a streamed one is closed, any other written whole now — and ends it there.
+    /// The runtime calls this once the inputs have ended, or the node was cancelled (a forceful cancel may come while
+    /// the end is being stored: both get the one result).
+    /// </summary>
+    internal ValueTask<SinkResult> EndResultAsync()
+    {
+        if (ResultTargets is null) return ValueTask.FromResult(new SinkResult(ResultJson(), null));
+        return new ValueTask<SinkResult>(_ending ??= EndTargetAsync());
+    }
+
+    private async Task<SinkResult> EndTargetAsync()
+    {
+        if (_resultTarget is { } streamed) EndStreamedResult(streamed.Writer);
+        else
+        {
+            _resultTarget = ResultTargets!();
+            WriteResult(_resultTarget.Writer);
+        }
+        _resultTarget.Flush();
+        return await _resultTarget.CompleteAsync();
+    }
 
     public abstract void Consume(InputBatch input);
 
@@ -200,24 +244,12 @@ public abstract class SinkOperator : DaggerOperator
         if (_chargedBytes > MaxResultBytes) throw new ResultTooLargeException(NodeId, MaxResultBytes);
     }
 
-    /// <summary>The result as JSON text; a sink that charged nothing is held to the cap here, as it writes.</summary>
+    /// <summary>The result as JSON text, for an operator run on its own; a sink that charged nothing is held to the cap here, as it writes.</summary>
     /// <exception cref="ResultTooLargeException">The result passes <see cref="MaxResultBytes"/>.</exception>
     public string ResultJson()
     {
-        if (ResultsDirectory is not null) return _resultFileEntry ??= CloseResultFile();
         var buffer = new CappedBufferWriter(MaxResultBytes, NodeId);
         using (var json = new Utf8JsonWriter(buffer)) WriteResult(json);
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    private string CloseResultFile()
-    {
-        if (_resultFile is { } streamed) EndStreamedResult(streamed.Writer);
-        else
-        {
-            _resultFile = ResultFile.Create(ResultsDirectory!, NodeId);
-            WriteResult(_resultFile.Writer);
-        }
-        return _resultFile.Close();
     }
 }

@@ -43,6 +43,7 @@ internal sealed partial class DagGrain : IGrainMigrationParticipant
         _endedAt = snapshot.EndedAt;
         foreach (var (id, node) in snapshot.Nodes) _nodes[id] = node;
         foreach (var (id, result) in snapshot.Results) _results[id] = result;
+        foreach (var (id, result) in snapshot.StoredResults) _storedResults[id] = result;
         foreach (var (id, silo) in snapshot.NodeSilos) _nodeSilos[id] = silo;
         _cancelDeadline = snapshot.CancelDeadline;
         _cancellation = snapshot.Cancellation;
@@ -70,6 +71,7 @@ internal sealed partial class DagGrain : IGrainMigrationParticipant
         EndedAt = _endedAt,
         Nodes = new(_nodes),
         Results = new(_results),
+        StoredResults = new(_storedResults),
         NodeSilos = new(_nodeSilos),
         CancelDeadline = _cancelDeadline,
         Cancellation = _cancellation,
@@ -78,7 +80,7 @@ internal sealed partial class DagGrain : IGrainMigrationParticipant
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         ServiceProvider.GetRequiredService<LocalDagDirectory>().Remove(DagId);
-        return Task.CompletedTask;
+        return ForgetStoredResultsAsync(reason);
     }
 
     public Task MoveToAsync(SiloAddress target)

@@ -23,6 +23,8 @@ internal sealed partial class DagGrain(
     private readonly DaggerOptions _options = options.Value;
     private readonly Dictionary<string, NodeStatus> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _results = new(StringComparer.Ordinal);
+    // Results too big to travel inline: where each was stored (DagGrain.Results.cs).
+    private readonly Dictionary<string, ResultDescriptor> _storedResults = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SiloAddress> _nodeSilos = new(StringComparer.Ordinal);
     private IGrainTimer? _siloWatch;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -218,10 +220,10 @@ internal sealed partial class DagGrain(
         return await GetStatusAsync();
     }
 
-    public Task NodeFinishedAsync(NodeStatus status, string? resultJson)
+    public Task NodeFinishedAsync(NodeStatus status, string? resultJson, ResultDescriptor? storedResult)
     {
         _nodes[status.NodeId] = status;
-        if (resultJson is not null) _results[status.NodeId] = resultJson;
+        KeepResult(status.NodeId, resultJson, storedResult, replace: true);
         EndIfAllStopped();
         // A durable node forgets its checkpoint once this returns: its end (and its result) must be on record first.
         // Other runs need their record only at the start and the end: a save per node's end would be quadratic in
@@ -274,7 +276,7 @@ internal sealed partial class DagGrain(
         {
             var report = await Node(id).CancelAsync(CancelMode.Force);
             _nodes[id] = report is null ? _nodes[id] with { State = NodeState.Cancelled } : report.Status with { NodeId = id, State = NodeState.Cancelled };
-            if (report?.ResultJson is { } result) _results.TryAdd(id, result);
+            if (report is not null) KeepResult(id, report.ResultJson, report.StoredResult, replace: false);
         }));
         await Task.WhenAll(_spec.Edges.Where(e => !doomed.Contains(e.From) && doomed.Contains(e.To))
             .Select(e => Node(e.From).ConsumerFinishedAsync(e.To, e.Port)));
@@ -413,7 +415,7 @@ internal sealed partial class DagGrain(
             {
                 var report = await Node(id).CancelAsync(CancelMode.Force);
                 _nodes[id] = report is null ? _nodes[id] with { State = NodeState.Cancelled } : report.Status with { NodeId = id, State = NodeState.Cancelled };
-                if (report?.ResultJson is { } result) _results.TryAdd(id, result);
+                if (report is not null) KeepResult(id, report.ResultJson, report.StoredResult, replace: false);
             }
             catch (Exception e)
             {
@@ -430,6 +432,7 @@ internal sealed partial class DagGrain(
         State = _state,
         Nodes = _spec!.Nodes.Select(n => WithDevice(_nodes[n.Id], n)).ToArray(),
         Results = new Dictionary<string, string>(_results),
+        StoredResults = new Dictionary<string, ResultDescriptor>(_storedResults),
         Error = _error,
         StartedAt = _startedAt,
         EndedAt = _endedAt,

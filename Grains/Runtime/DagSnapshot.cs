@@ -18,4 +18,6 @@ internal sealed class DagSnapshot
     /// <summary>While <see cref="DagState.Cancelling"/>: when the graceful cancellation becomes forceful.</summary>
     [Id(8)] public DateTimeOffset? CancelDeadline { get; init; }
     [Id(9)] public string? Cancellation { get; init; }
+    /// <summary>Where the results too big to keep here were stored: the record never holds a big result.</summary>
+    [Id(10)] public Dictionary<string, ResultDescriptor> StoredResults { get; init; } = [];
 }

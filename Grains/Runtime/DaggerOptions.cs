@@ -102,19 +102,31 @@ public sealed class DaggerOptions
     public SpecLimits Limits { get; set; } = new();
 
     /// <summary>
-    /// The most bytes one sink's result may take, as JSON (<c>Dagger:MaxResultBytes</c>, default 64 MiB; the embedded silo of
-    /// <c>DaggerClient.StartEmbeddedAsync</c> sets 256 MiB, as its results cross no network): a sink whose
-    /// result grows past it fails the run naming the node and the cap, rather than growing a silo's memory without
-    /// bound. Results travel to the client in one grain message, and Orleans refuses a message over 100 MB by
-    /// default: a cap well under that keeps a run's results deliverable.
+    /// The most bytes one sink's result may take, as JSON (<c>Dagger:MaxResultBytes</c>, default 1 GiB; the embedded silo of
+    /// <c>DaggerClient.StartEmbeddedAsync</c> sets 256 MiB, as its result store is its own memory): a sink whose result
+    /// grows past it fails the run naming the node and the cap. A big result never rides in one message or in the run's
+    /// record: it goes to the result store in chunks as it is written (Azure blobs with <c>AddDaggerAzureStateStorage</c>,
+    /// else memory, in a grain per result) and the client reads it back chunk by chunk — so the cap bounds what the store
+    /// holds per sink, not a message.
     /// </summary>
-    public long MaxResultBytes { get; set; } = 64L << 20;
+    public long MaxResultBytes { get; set; } = 1L << 30;
+
+    /// <summary>
+    /// Results up to this many bytes of JSON travel inline, in the node's report and the run's status and record, as
+    /// they always did (a count, a sum, a short collect): no store call for a small run. Bigger ones are stored in
+    /// chunks and the status names them (<c>DagStatus.StoredResults</c>). Default 64 KiB.
+    /// </summary>
+    public int InlineResultBytes { get; set; } = 64 << 10;
+
+    /// <summary>The size of a stored result's chunks, and so of each message that carries one (default 1 MiB).</summary>
+    public int ResultChunkBytes { get; set; } = 1 << 20;
 
     /// <summary>
     /// A directory where each sink writes its result as <c>NODE.json</c> (<c>collect</c> as its elements arrive) instead
-    /// of returning it in the run's status, which then holds <c>{"file", "bytes"}</c>; not held to
-    /// <see cref="MaxResultBytes"/>. Null (the default): results travel in the status. Set by <c>dagger run
-    /// --results-dir</c> for its embedded silo, where the files land on the user's own disk.
+    /// of into the run's status, which then holds <c>{"file", "bytes"}</c>; not held to <see cref="MaxResultBytes"/>.
+    /// Null (the default): results go inline or to the result store. Set by <c>dagger run --results-dir</c> for its
+    /// embedded silo, where the files land on the user's own disk (with <c>--cluster</c> the client writes the files
+    /// from the stored chunks instead).
     /// </summary>
     public string? ResultsDirectory { get; set; }
 

@@ -56,6 +56,8 @@ internal sealed partial class NodeGrain
     private async ValueTask CheckpointAsync()
     {
         if (!_durable || _forced.IsCancellationRequested) return;
+        // The checkpoint carries only the result's unsealed tail: what was sealed is stored first.
+        await SendResultChunksAsync();
         _core!.Output.Flush();
         await EmitReadyAsync();
         // A checkpoint must never cover a batch the broker has not stored: a resumed node would not send it again.

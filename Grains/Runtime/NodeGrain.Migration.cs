@@ -88,6 +88,7 @@ internal sealed partial class NodeGrain : IGrainMigrationParticipant
             LockstepCarry = _lockstepCarry,
             StreamTaken = _streamTaken,
             StopRequested = _life.StopRequested,
+            StreamedResult = StreamedResultProgress(),
         };
     }
 
@@ -99,6 +100,7 @@ internal sealed partial class NodeGrain : IGrainMigrationParticipant
         {
             using var state = JsonDocument.Parse(snapshot.OperatorState);
             core.Operator.RestoreState(state.RootElement);
+            ResumeStreamedResult(core, snapshot.StreamedResult);
             core.Emitted = snapshot.Emitted;
             core.Received = snapshot.Received;
             core.NextSequence = snapshot.NextSequence;
@@ -115,6 +117,7 @@ internal sealed partial class NodeGrain : IGrainMigrationParticipant
     /// <summary>The pump's last act before a move: what it wrote goes out, and every consumer has taken it.</summary>
     private async Task PauseAsync()
     {
+        await SendResultChunksAsync();
         _core!.Output.Flush();
         await EmitReadyAsync();
         foreach (var writer in _outputs) await writer.DrainAsync();

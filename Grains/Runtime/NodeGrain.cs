@@ -55,7 +55,7 @@ internal sealed partial class NodeGrain(
         op.NodeId = plan.NodeId;
         op.BatchSize = plan.BatchSize;
         op.Device = plan.Device;
-        if (op is SinkOperator sinkOperator) (sinkOperator.MaxResultBytes, sinkOperator.ResultsDirectory) = (options.Value.MaxResultBytes, options.Value.ResultsDirectory);
+        if (op is SinkOperator sinkOperator) DirectResult(sinkOperator, plan);
         _core = new NodeCore(op, plan.BatchSize, plan.MaxEvals, _life);
         restore?.Invoke(_core);
         _durable = IsDurable(plan, op, options.Value);
@@ -162,7 +162,8 @@ internal sealed partial class NodeGrain(
         DelayDeactivation(TimeSpan.Zero);
         DeactivateOnIdle();
         // A sink keeps what it received: its result goes back with the report.
-        return new NodeReport(Status(), wasRunning ? SinkResult() : null);
+        var result = wasRunning ? await EndSinkResultAsync() : SinkResult.None;
+        return new NodeReport(Status(), result.Json, result.Stored);
     }
 
     public Task StopAsync()
@@ -324,6 +325,7 @@ internal sealed partial class NodeGrain(
                 continue;
             }
             await _core!.ProcessAsync(port, batch, _forced.Token);
+            await SendResultChunksAsync();
             await EmitReadyAsync();
             await CheckpointAsync();
             MarkProcessed(port, sequence);
@@ -415,10 +417,10 @@ internal sealed partial class NodeGrain(
         await TearDownInputsAsync();
         CloseInbox();
         if (_core!.Operator is SinkOperator sink) await sink.EndAsync(_forced.Token);
-        var result = SinkResult();
+        var result = await EndSinkResultAsync();
         _life.Finish();
         LogFinished(logger, plan.DagId, plan.NodeId, _core.Emitted);
-        await _dag!.NodeFinishedAsync(Status(), result);
+        await _dag!.NodeFinishedAsync(Status(), result.Json, result.Stored);
         await ForgetCheckpointAsync();
         DelayDeactivation(TimeSpan.Zero);
         DeactivateOnIdle();
@@ -485,8 +487,6 @@ internal sealed partial class NodeGrain(
         }
     }
 
-    private string? SinkResult() => (_core?.Operator as SinkOperator)?.ResultJson();
-
     /// <summary>Tells the producers of inputs that have not ended that this node needs nothing more (Dagger's teardown).</summary>
     private Task TearDownInputsAsync()
     {
@@ -507,6 +507,7 @@ internal sealed partial class NodeGrain(
         CloseInbox();
         _core?.Output.Discard();
         LogFailed(logger, e, plan.DagId, plan.NodeId);
+        await AbandonSinkResultAsync();
         var cause = e is OperationCanceledException ? "cancelled" : $"{e.GetType().Name}: {e.Message}";
         await _dag!.NodeFailedAsync(plan.NodeId, cause);
     }
