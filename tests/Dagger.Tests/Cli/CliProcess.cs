@@ -151,6 +151,12 @@ public sealed class CliProcess : IDisposable
     private CliResult Result(int exitCode) =>
         new(exitCode, _stdout.IsCompletedSuccessfully ? _stdout.Result : "", StderrSoFar(), _args);
 
+    /// <summary>The last <paramref name="lines"/> lines of stderr so far (for a failure message).</summary>
+    public string StderrTail(int lines)
+    {
+        lock (_stderr) return string.Join('\n', _stderr.Skip(Math.Max(0, _stderr.Count - lines)));
+    }
+
     private string StderrSoFar()
     {
         lock (_stderr) return string.Join('\n', _stderr);

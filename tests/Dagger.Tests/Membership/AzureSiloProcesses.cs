@@ -48,6 +48,10 @@ public sealed class AzureSiloProcesses : IAsyncLifetime
         return (silo, siloPort);
     }
 
+    /// <summary>Each running silo's last stderr lines and whether it has exited, for a failure message.</summary>
+    public string SiloOutputs(int lines = 15) => string.Join("\n", _silos.Select((s, i) =>
+        $"--- silo {i} (pid {s.Id}, {(s.HasExited ? "exited" : "running")}):\n{s.StderrTail(lines)}"));
+
     /// <summary>SIGKILL, the way a crash looks to the rest of the cluster.</summary>
     public void Kill(CliProcess silo)
     {

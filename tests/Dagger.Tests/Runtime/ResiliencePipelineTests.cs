@@ -68,9 +68,9 @@ public sealed class ResiliencePipelineTests
     public async Task An_etag_conflict_is_not_tried_again_the_writer_is_stale()
     {
         var storage = new FailingStorage(failures: int.MaxValue, conflict: true);
-        var error = await Assert.ThrowsAsync<StaleRecordException>(() => Record(storage, new SteppedClock()).ReadAsync().WaitAsync(Patience));
+        var error = await Assert.ThrowsAsync<StaleRecordException>(() => Record(storage, new SteppedClock()).SaveAsync(["mine"]).WaitAsync(Patience));
         Assert.Contains("was written by another activation", error.Message);
-        Assert.Equal(1, storage.Calls);
+        Assert.Equal(1, storage.Writes);
     }
 
     [Fact]
@@ -207,18 +207,33 @@ public sealed class ResiliencePipelineTests
         new(storage, "test-storage", "checkpoint", GrainId.Create("test", Guid.NewGuid().ToString("N")), retries: ResiliencePipelines.BuildStateStorage(clock));
 
     /// <summary>A grain storage that fails its first <c>failures</c> calls (with an ETag conflict when <c>conflict</c>), then finds no record.</summary>
+    /// <summary>Fails its first calls with an I/O error; or (<paramref name="conflict"/>) reads a record that exists
+    /// and refuses every write as an ETag conflict, as storage does when another activation wrote last.</summary>
     private sealed class FailingStorage(int failures, bool conflict = false) : IGrainStorage
     {
         private int _calls;
+        private int _writes;
 
         public int Calls => Volatile.Read(ref _calls);
+
+        public int Writes => Volatile.Read(ref _writes);
 
         /// <summary>The scheduler each call ran on.</summary>
         public System.Collections.Concurrent.ConcurrentQueue<TaskScheduler> CalledOn { get; } = new();
 
-        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Call();
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        {
+            if (!conflict) return Call();
+            Interlocked.Increment(ref _calls);
+            (grainState.RecordExists, grainState.ETag) = (true, "theirs");
+            return Task.CompletedTask;
+        }
 
-        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Call();
+        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        {
+            Interlocked.Increment(ref _writes);
+            return Call();
+        }
 
         public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Call();
 
