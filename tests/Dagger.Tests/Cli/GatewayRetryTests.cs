@@ -57,4 +57,21 @@ public sealed class GatewayRetryTests
         await Assert.ThrowsAsync<SiloUnavailableException>(() => reading.WaitAsync(Patience));
         Assert.Equal(GatewayRetry.Attempts, calls);
     }
+
+    [Fact]
+    public async Task A_read_cancelled_while_its_gateway_is_gone_ends_as_cancelled_not_as_the_lost_call()
+    {
+        using var cancel = new CancellationTokenSource();
+        var calls = 0;
+        var reading = GatewayRetry.ReadAsync<int>(() =>
+        {
+            calls++;
+            cancel.Cancel();
+            throw new SiloUnavailableException("gone");
+        }, cancel.Token, GatewayRetry.Build(new SteppedClock()));
+
+        // Polly sees the token before it would retry and ends the read as cancelled (checked: the caller gets no lost-call error).
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading.WaitAsync(Patience));
+        Assert.Equal(1, calls);
+    }
 }
