@@ -12,9 +12,11 @@ namespace Dagger.Orleans.Tests.Membership;
 /// checked on the official Azure Table provider (Microsoft.Orleans.Clustering.AzureStorage) against a real Azurite.
 /// </summary>
 // The tests call the table through the interface's older (obsolete) forms, which the provider implements and Orleans still calls.
-// Two checks of our own table are not kept: the official UpdateRow accepts a stale row ETag when the table version is
-// current (the version row's ETag orders every membership change), and its CleanupDefunctSiloEntries did not remove
-// rows our test inserted ten days old; neither is a promise Orleans' MembershipTableTestsBase makes of every table.
+// One check of our own table is not kept: the official UpdateRow accepts a stale row ETag when the table version is
+// current (the version row's ETag orders every membership change; not a promise Orleans' MembershipTableTestsBase
+// makes of every table). Cleanup is checked as the official table does it: it removes rows that are not Active and
+// that the storage last changed (its Timestamp, not the row's IAmAliveTime) before the date — which is why our old
+// check, rows written now with an IAmAliveTime ten days back, saw nothing removed.
 #pragma warning disable CS0618
 public sealed class MembershipTableContractTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
@@ -165,6 +167,23 @@ public sealed class MembershipTableContractTests(AzuriteFixture azurite) : IClas
         Assert.Equal(SiloStatus.Active, read.Status);
         Assert.Equal(entry.SiloName, read.SiloName);
         Assert.Equal(before.Version, after.Version);
+    }
+
+    [Fact]
+    public async Task Cleanup_removes_the_rows_not_active_before_the_date_and_keeps_the_active_ones()
+    {
+        var table = await OpenAsync();
+        var dead = MembershipTables.Entry(SiloStatus.Dead, port: 11112);
+        var active = MembershipTables.Entry(SiloStatus.Active, port: 11113);
+        Assert.True(await table.InsertRow(dead, (await table.ReadAll()).Version.Next()));
+        Assert.True(await table.InsertRow(active, (await table.ReadAll()).Version.Next()));
+
+        await table.CleanupDefunctSiloEntries(DateTimeOffset.UtcNow.AddDays(-1));
+        Assert.Equal(2, (await table.ReadAll()).Members.Count);
+
+        await table.CleanupDefunctSiloEntries(DateTimeOffset.UtcNow.AddMinutes(1));
+        var left = Assert.Single((await table.ReadAll()).Members);
+        Assert.Equal(active.SiloAddress, left.Item1.SiloAddress);
     }
 
     [Fact]
