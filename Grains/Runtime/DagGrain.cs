@@ -411,9 +411,14 @@ internal sealed partial class DagGrain(
         var pending = _nodes.Values.Where(n => n.State is NodeState.Running or NodeState.Pending).Select(n => n.NodeId).ToList();
         var calls = pending.Select(async id =>
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 var report = await Node(id).CancelAsync(CancelMode.Force);
+                // A node's forceful stop should take about CancelGrace; a slow one is named, so a cancel that drags
+                // (seen once per few full test runs on shm edges under load) says which node held it up.
+                var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                if (took > SlowNodeStop) LogSlowNodeStop(logger, DagId, id, took.TotalSeconds);
                 _nodes[id] = report is null ? _nodes[id] with { State = NodeState.Cancelled } : report.Status with { NodeId = id, State = NodeState.Cancelled };
                 if (report is not null) KeepResult(id, report.ResultJson, report.StoredResult, replace: false);
             }
@@ -470,6 +475,12 @@ internal sealed partial class DagGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DAG {DagId}: submitted with {Nodes} nodes")]
     private static partial void LogSubmitted(ILogger logger, string dagId, int nodes);
+
+    /// <summary>A forceful stop of one node slower than this is logged, naming the node.</summary>
+    private static readonly TimeSpan SlowNodeStop = TimeSpan.FromSeconds(5);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DAG {DagId}: node {NodeId} took {Seconds:0.0} s to stop when cancelled forcefully")]
+    private static partial void LogSlowNodeStop(ILogger logger, string dagId, string nodeId, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DAG {DagId}: cancelling node {NodeId} ({Mode})")]
     private static partial void LogCancellingNode(ILogger logger, string dagId, string nodeId, CancelMode mode);
