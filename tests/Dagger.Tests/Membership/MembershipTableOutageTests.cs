@@ -1,5 +1,6 @@
 using Dagger.Orleans.Client;
 using Dagger.Orleans.Spec;
+using Dagger.Orleans.Tests.Servers;
 using Dagger.Orleans.Wire;
 using Orleans.Runtime;
 using Xunit;
@@ -22,10 +23,9 @@ public sealed class MembershipTableOutageTests(AzureSiloProcesses cluster, ITest
         var file = new ClusterFile { ClusterId = cluster.ClusterId, AzureTables = cluster.Azurite.ConnectionString };
         await using var connected = await DaggerClient.ConnectAsync(file);
 
-        // Azurite keeps its tables in memory and saves them every 5 s (LokiJS autosave): a SIGKILL loses what came
-        // after the last save, which real table storage never does once it acknowledged a write. The silos' joins
-        // must be saved before the crash, or the restarted service has no cluster in it (seen: version 2, one row).
-        await Task.Delay(AzuriteSaveInterval);
+        // The silos' joins must be saved before the crash, or the restarted service has no cluster in it (seen:
+        // version 2, one row).
+        await Task.Delay(AzuriteFixture.SaveInterval);
         await cluster.Azurite.KillAsync();
         // The outage lasts several table refreshes (1 s) and I-am-alive writes (2 s) of the fixture's silos, which find
         // the table gone and must carry on; nothing to await but time passing.
@@ -44,8 +44,6 @@ public sealed class MembershipTableOutageTests(AzureSiloProcesses cluster, ITest
         await using var fresh = await DaggerClient.ConnectAsync(file);
         Assert.Equal("[0,1,2]", await RunRangeAsync(fresh, 3));
     }
-
-    private static readonly TimeSpan AzuriteSaveInterval = TimeSpan.FromSeconds(6);
 
     private async Task<HashSet<string>> ActiveSilosAsync()
     {

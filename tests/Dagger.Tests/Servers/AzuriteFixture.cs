@@ -48,7 +48,14 @@ public sealed class AzuriteFixture : IAsyncLifetime
         await EnsureBlobPortAnswersAsync();
     }
 
-    /// <summary>SIGKILL, the way a crash looks to clients; the data directory stays.</summary>
+    /// <summary>
+    /// How long to let Azurite save before a <see cref="KillAsync"/> that must not lose what was written: it keeps its
+    /// tables in memory and saves them every 5 s (LokiJS autosave), so a SIGKILL loses what came after the last save,
+    /// which real storage never does once it acknowledged a write.
+    /// </summary>
+    public static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(6);
+
+    /// <summary>SIGKILL, the way a crash looks to clients; the data directory stays (up to its last save: <see cref="SaveInterval"/>).</summary>
     public Task KillAsync() => Server.KillAsync();
 
     public Task RestartAsync() => Server.RestartAsync(TimeSpan.FromSeconds(30));
