@@ -12,8 +12,7 @@ public sealed class NodeCoreTests
 
     private static (NodeCore Core, NodeLifecycle Life) Core(string op, string args, int batchSize = 4, long? maxEvals = null)
     {
-        var life = new NodeLifecycle();
-        life.Start();
+        var life = Started();
         return (new NodeCore(Catalog.Create(op, args), batchSize, maxEvals, life), life);
     }
 
